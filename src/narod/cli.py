@@ -1,0 +1,142 @@
+"""The command line: parse, call the Python API, render. No model logic lives here."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from narod.engine import simulate
+from narod.errors import NarodError
+from narod.results.result import Result
+from narod.scenario.loading import (
+    apply_overrides,
+    builtin_names,
+    builtin_summary,
+    parse_assignment,
+    read_raw,
+    to_toml,
+    validate,
+)
+from narod.scenario.schema import Spec
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="narod: agent-based models of popular uprisings.",
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a parameter: section.key=value (repeatable)."),
+]
+
+
+def _spec(scenario: str, assignments: list[str] | None) -> Spec:
+    raw, source = read_raw(scenario)
+    overrides = dict(parse_assignment(a) for a in assignments or [])
+    return validate(apply_overrides(raw, overrides, source), source)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    table = Table("scenario", "description", box=None)
+    for name in builtin_names():
+        table.add_row(name, builtin_summary(name))
+    out.print(table)
+
+
+@app.command()
+def show(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    set_: SetOption = None,
+) -> None:
+    """Print the resolved parameters of a scenario as TOML."""
+    sys.stdout.write(to_toml(_spec(scenario, set_)))
+
+
+def _run_with_progress(spec: Spec, seed: int, ticks: int | None, threads: int | None) -> Result:
+    total = spec.scenario.ticks if ticks is None else ticks
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+               "{task.total} ticks"), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(spec.scenario.name, total=total)
+        return simulate(spec, seed, ticks=ticks, threads=threads,
+                        progress=lambda done, _: bar.update(task, completed=done))  # fmt: skip
+
+
+def _summary(result: Result) -> Table:
+    table = Table("", "", box=None, show_header=False)
+    last = {name: result.column(name)[-1] for name in result.table.column_names}
+    for name, value in last.items():
+        if name != "tick":
+            table.add_row(
+                f"final {name}", f"{value:.4g}" if isinstance(value, float) else str(value)
+            )
+    if "active" in result.table.column_names:
+        for name, value in result.outbursts().summary().items():
+            shown = "-" if isinstance(value, float) and math.isnan(value) else f"{value:.4g}"
+            table.add_row(name.replace("_", " "), shown)
+    table.add_row("ticks", str(int(last["tick"])))
+    table.add_row("agents", f"{result.agents:,}")
+    table.add_row("wall time", f"{result.wall_time:.3f} s")
+    table.add_row("agent-steps/s", f"{result.steps_per_second:,.0f}")
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    seed: Annotated[int, typer.Option(help="Fixes every random draw.")] = 0,
+    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    set_: SetOption = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write the series here.")] = None,
+    threads: Annotated[int | None, typer.Option(min=1, help="Threads (synchronous).")] = None,
+    plot: Annotated[bool, typer.Option(help="Also write series.png to --out.")] = False,
+) -> None:
+    """Run a scenario once and print a summary; with --out, write the time series."""
+    spec = _spec(scenario, set_)
+    result = _run_with_progress(spec, seed, ticks, threads)
+    out.print(_summary(result))
+    if out_dir is not None:
+        written = result.write(out_dir)
+        if plot:
+            from narod.viz.plots import plot_series
+
+            written.append(plot_series(result, out_dir / "series.png"))
+        out.print("wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
+) -> None:
+    """The main job: Epstein's Run 2 (punctuated equilibrium), summary, series and plot."""
+    from narod.viz.plots import plot_series
+
+    spec = _spec("epstein-2", None)
+    result = _run_with_progress(spec, 1, None, None)
+    out.print(f"[bold]{spec.scenario.description}[/bold]")
+    out.print(_summary(result))
+    written = result.write(out_dir)
+    written.append(plot_series(result, out_dir / "epstein-2-actives.png", ["active", "jailed"]))
+    out.print("wrote " + ", ".join(str(p) for p in written))
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2."""
+    try:
+        app()
+    except (NarodError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)

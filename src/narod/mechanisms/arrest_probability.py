@@ -1,0 +1,56 @@
+"""An agent's estimate of being arrested if it turns active (Epstein 2002, eq. for P).
+
+``P = 1 - exp(-k * ratio(C / A))`` with C the cops and A the actives in vision, the agent itself
+included in A. The rounding of C/A is the implementation choice that decides whether punctuated
+equilibrium appears at all (MODELS.md 1.1.1), so each reading is a named rule.
+"""
+
+import math
+
+from numba import njit
+
+FLOOR = 0  # NetLogo Rebellion: "without this change, the model does not exhibit punctuated ..."
+ROUND = 1  # Mesa's example: Python's round(), half to even
+LITERAL = 2  # the paper as printed
+
+RULES = {"floor": FLOOR, "round": ROUND, "literal": LITERAL}
+K_PAPER = -math.log(0.1)  # P = 0.9 when C = A = 1
+
+
+@njit(cache=True)
+def round_half_even(x: float) -> float:
+    """Python's ``round`` for a non-negative float: halves go to the even neighbour."""
+    low = math.floor(x)
+    rest = x - low
+    if rest > 0.5:
+        return low + 1.0
+    if rest < 0.5:
+        return low
+    return low if low % 2.0 == 0.0 else low + 1.0
+
+
+@njit(cache=True)
+def cop_to_active_ratio(cops: int, actives: int, rule: int) -> float:
+    """C / A read under ``rule``; A is at least 1 because the agent counts itself."""
+    ratio = cops / actives
+    if rule == FLOOR:
+        return math.floor(ratio)
+    if rule == ROUND:
+        return round_half_even(ratio)
+    return ratio
+
+
+@njit(cache=True)
+def arrest_probability(cops: int, actives: int, k: float, rule: int) -> float:
+    """``1 - exp(-k ratio(C/A))``: 0 with no cops, 0.8997 for C = A = 1 at k = 2.3."""
+    return 1.0 - math.exp(-k * cop_to_active_ratio(cops, actives, rule))
+
+
+@njit(cache=True)
+def actives_seen(active_others: int, self_active: bool, self_count: int) -> int:
+    """A: the actives in vision plus the agent itself.
+
+    ``self_count`` 0 ("once", paper and Mesa) always adds one; 1 ("twice_when_active",
+    NetLogo, whose radius includes the agent's own patch) adds one more when already active.
+    """
+    return 1 + active_others + (1 if (self_count == 1 and self_active) else 0)

@@ -1,0 +1,1 @@
+"""Models: schedules that compose the mechanisms into a tick."""
