@@ -35,7 +35,9 @@ from narod.world.population import (
     S_QUIET,
 )
 
-COLUMNS = ("active", "quiet", "jailed", "cops")
+COLUMNS = ("active", "quiet", "jailed", "cops", "turned_active", "arrests")
+# turned_active: citizens who went from quiet (or jail) to active during the tick, arrested or not
+# by its end; arrests: agents jailed during the tick. Both show what end-of-tick counts hide.
 ON_ACTIVATION, END_OF_TICK = 0, 1
 # Purposes of the counter-based draws of the synchronous scheme.
 _P_MOVE, _P_CHOICE, _P_ARREST, _P_TERM = 1, 2, 3, 4
@@ -100,33 +102,33 @@ def reenter(w, a, vis, st) -> bool:
 
 
 @njit(cache=True)
-def _step_citizen(w, a, legitimacy, r: Rules, vis, st):
+def _step_citizen(w, a, legitimacy, r: Rules, vis, st) -> int:
+    """One activation of citizen ``a``; returns 1 if it turned active."""
     if w.state[a] == S_JAILED:
         if w.jail[a] > 0:
             if r.countdown == ON_ACTIVATION:
                 serve_one_tick(w.jail, a)
-            return
+            return 0
         if r.keeps_cell:
             w.state[a] = S_QUIET
             w.code[w.position[a]] = QUIET
         elif not reenter(w, a, vis, st):
-            return
+            return 0
     if r.citizens_move and not r.decide_first:
         _move_random(w, a, count(w.code, w.position[a], w.width, w.height, vis)[2], vis, st)
     n_cop, n_act, n_emp = count(w.code, w.position[a], w.width, w.height, vis)
-    if _decide(w.state[a] == S_ACTIVE, w.hardship[a], w.risk_aversion[a], n_cop, n_act,
-               legitimacy, r):  # fmt: skip
-        w.state[a] = S_ACTIVE
-        w.code[w.position[a]] = ACTIVE
-    else:
-        w.state[a] = S_QUIET
-        w.code[w.position[a]] = QUIET
+    was_active = w.state[a] == S_ACTIVE
+    active = _decide(was_active, w.hardship[a], w.risk_aversion[a], n_cop, n_act, legitimacy, r)
+    w.state[a] = S_ACTIVE if active else S_QUIET
+    w.code[w.position[a]] = ACTIVE if active else QUIET
     if r.citizens_move and r.decide_first:
         _move_random(w, a, n_emp, vis, st)
+    return 1 if active and not was_active else 0
 
 
 @njit(cache=True)
-def _step_cop(w, c, r: Rules, vis, st):
+def _step_cop(w, c, r: Rules, vis, st) -> int:
+    """One activation of cop ``c``; returns 1 if it made an arrest."""
     if r.cops_move and not r.decide_first:
         _move_random(w, c, count(w.code, w.position[c], w.width, w.height, vis)[2], vis, st)
     _, n_act, n_emp = count(w.code, w.position[c], w.width, w.height, vis)
@@ -136,11 +138,12 @@ def _step_cop(w, c, r: Rules, vis, st):
                r.keeps_cell)  # fmt: skip
         if r.cop_moves_to_site and w.code[cell] == EMPTY:
             move_to(w.code, w.occupant, w.position, c, cell)
-            return
+            return 1
         if not r.keeps_cell:  # the arrest freed a cell
             n_emp = count(w.code, w.position[c], w.width, w.height, vis)[2]
     if r.cops_move and r.decide_first:
         _move_random(w, c, n_emp, vis, st)
+    return 1 if r.arrests and n_act > 0 else 0
 
 
 @njit(cache=True)
@@ -162,6 +165,8 @@ def count_states(kind, state, out_row):
     out_row[1] = n_quiet
     out_row[2] = n_jail
     out_row[3] = n_cop
+    out_row[4] = 0
+    out_row[5] = 0
 
 
 @njit(cache=True)
@@ -191,20 +196,24 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1
             j = rng.randint(st, i + 1)
             order[i], order[j] = order[j], order[i]
         legit = legitimacy[t]
+        turned = 0
+        arrests = 0
         for i in range(n):
             a = order[i]
             if kind[a] == CITIZEN:
                 if state[a] <= S_JAILED:
-                    _step_citizen(w, a, legit, r, vis_cit, st)
+                    turned += _step_citizen(w, a, legit, r, vis_cit, st)
                     steps += 1
             elif state[a] == S_QUIET:
-                _step_cop(w, a, r, vis_cop, st)
+                arrests += _step_cop(w, a, r, vis_cop, st)
                 steps += 1
         if r.countdown == END_OF_TICK:
             for a in range(n):
                 if state[a] == S_JAILED:
                     serve_one_tick(w.jail, a)
         count_states(kind, state, out[t])
+        out[t, 4] = turned
+        out[t, 5] = arrests
     return steps
 
 
@@ -234,13 +243,20 @@ def _serve_terms(w, r: Rules, vis, st):
 @njit(parallel=True, cache=True)
 def _decide_all(kind, state, code, position, hardship, risk_aversion, width, height, r: Rules,
                 vis, legitimacy):  # fmt: skip
-    """Every free citizen decides on the same snapshot of the cells (``code`` is only read)."""
+    """Every free citizen decides on the same snapshot of the cells (``code`` is only read).
+
+    Returns how many turned active.
+    """
+    turned = 0
     for a in prange(kind.shape[0]):
         if kind[a] == CITIZEN and (state[a] == S_QUIET or state[a] == S_ACTIVE):
             n_cop, n_act, _ = count(code, position[a], width, height, vis)
-            active = _decide(state[a] == S_ACTIVE, hardship[a], risk_aversion[a], n_cop, n_act,
+            was_active = state[a] == S_ACTIVE
+            active = _decide(was_active, hardship[a], risk_aversion[a], n_cop, n_act,
                              legitimacy, r)  # fmt: skip
             state[a] = S_ACTIVE if active else S_QUIET
+            turned += 1 if active and not was_active else 0
+    return turned
 
 
 @njit(parallel=True, cache=True)
@@ -356,9 +372,11 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
         _serve_terms(w, r, vis_cit, st)
         if not r.decide_first:
             _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
-        _decide_all(w.kind, w.state, w.code, w.position, w.hardship, w.risk_aversion, w.width,
-                    w.height, r, vis_cit, legitimacy[t])  # fmt: skip
+        turned = _decide_all(w.kind, w.state, w.code, w.position, w.hardship, w.risk_aversion,
+                             w.width, w.height, r, vis_cit, legitimacy[t])  # fmt: skip
         _show_states(w.kind, w.state, w.code, w.position)
+        count_states(w.kind, w.state, out[t])
+        jailed_before = out[t, 2]
         if r.arrests:
             _choose_arrests(w.kind, w.state, w.code, w.position, w.width, w.height, vis_cop, key,
                             t, target)  # fmt: skip
@@ -372,5 +390,7 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
         if r.decide_first:
             _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
         count_states(w.kind, w.state, out[t])
+        out[t, 4] = turned
+        out[t, 5] = out[t, 2] - jailed_before
         steps += out[t, 0] + out[t, 1] + out[t, 2] + out[t, 3]
     return steps

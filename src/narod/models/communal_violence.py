@@ -128,7 +128,7 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, adjacent, kills, clone_p, agei
                 killed += k
                 deaths_by_killing += k
             else:
-                _step_cop(w, a, r, vis_cop, st)
+                _step_cop(w, a, r, vis_cop, st)  # arrests are not recorded in Model II
         births = born_before + deaths_by_killing - n_free
         died = 0
         if ageing:
