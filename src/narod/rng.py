@@ -30,12 +30,12 @@ def hash_key(seed_sequence: np.random.SeedSequence) -> np.uint64:
     return seed_sequence.generate_state(1, np.uint64)[0]
 
 
-@njit
+@njit(_nrt=False)
 def _rotl(x, k):
     return (x << uint64(k)) | (x >> uint64(64 - k))
 
 
-@njit
+@njit(_nrt=False)
 def next_u64(state):
     """Advance xoshiro256** and return 64 random bits."""
     result = _rotl(state[1] * uint64(5), 7) * uint64(9)
@@ -49,26 +49,26 @@ def next_u64(state):
     return result
 
 
-@njit
+@njit(_nrt=False)
 def uniform(state):
     """A double in [0, 1) with 53 random bits."""
     return float(next_u64(state) >> uint64(11)) * _TWO_POW_MINUS_53
 
 
-@njit
+@njit(_nrt=False)
 def randint(state, n):
     """An integer in [0, n) (n >= 1)."""
     return int(uniform(state) * n)
 
 
-@njit
+@njit(_nrt=False)
 def _mix(z):
     z = (z ^ (z >> uint64(30))) * uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> uint64(27))) * uint64(0x94D049BB133111EB)
     return z ^ (z >> uint64(31))
 
 
-@njit
+@njit(_nrt=False)
 def hash_u64(key, tick, agent, purpose):
     """64 random bits that depend only on the four inputs (counter-based)."""
     z = key + uint64(tick) * uint64(0x9E3779B97F4A7C15)
@@ -76,7 +76,7 @@ def hash_u64(key, tick, agent, purpose):
     return _mix(z + uint64(purpose) * uint64(0x8CB92BA72F3D8DD7))
 
 
-@njit
+@njit(_nrt=False)
 def hash_uniform(key, tick, agent, purpose):
     """A double in [0, 1) that depends only on the four inputs."""
     return float(hash_u64(key, tick, agent, purpose) >> uint64(11)) * _TWO_POW_MINUS_53

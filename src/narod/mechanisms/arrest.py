@@ -5,7 +5,7 @@ from numba import njit
 from narod.world.population import EMPTY, JAILED, NO_AGENT, S_JAILED
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def arrest(code, occupant, state, jail, cell, term, keeps_cell):
     """Jail the agent on ``cell`` for ``term`` ticks; return its index.
 

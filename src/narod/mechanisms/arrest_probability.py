@@ -17,7 +17,7 @@ RULES = {"floor": FLOOR, "round": ROUND, "literal": LITERAL}
 K_PAPER = -math.log(0.1)  # P = 0.9 when C = A = 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def round_half_even(x: float) -> float:
     """Python's ``round`` for a non-negative float: halves go to the even neighbour."""
     low = math.floor(x)
@@ -29,7 +29,7 @@ def round_half_even(x: float) -> float:
     return low if low % 2.0 == 0.0 else low + 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def cop_to_active_ratio(cops: int, actives: int, rule: int) -> float:
     """C / A read under ``rule``; A is at least 1 because the agent counts itself."""
     ratio = cops / actives
@@ -40,13 +40,13 @@ def cop_to_active_ratio(cops: int, actives: int, rule: int) -> float:
     return ratio
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def arrest_probability(cops: int, actives: int, k: float, rule: int) -> float:
     """``1 - exp(-k ratio(C/A))``: 0 with no cops, 0.8997 for C = A = 1 at k = 2.3."""
     return 1.0 - math.exp(-k * cop_to_active_ratio(cops, actives, rule))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def actives_seen(active_others: int, self_active: bool, self_count: int) -> int:
     """A: the actives in vision plus the agent itself.
 

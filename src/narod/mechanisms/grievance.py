@@ -3,7 +3,7 @@
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def grievance(hardship: float, legitimacy: float) -> float:
     """``G = H (1 - L)``. Legitimacy is read every tick, so a schedule can move it."""
     return hardship * (1.0 - legitimacy)

@@ -14,7 +14,7 @@ DRAWS = {"zero_to_max": ZERO_TO_MAX, "zero_to_max_minus_one": ZERO_TO_MAX_MINUS_
          "one_to_max": ONE_TO_MAX}  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def term_from_uniform(u: float, max_term: int, draw: int) -> int:
     """A term from a uniform draw ``u`` in [0, 1); ``max_term < 0`` means life."""
     if max_term < 0:
@@ -26,13 +26,13 @@ def term_from_uniform(u: float, max_term: int, draw: int) -> int:
     return 1 + int(u * max_term) if max_term > 0 else 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def jail_term(state, max_term: int, draw: int) -> int:
     """A term drawn from the sequential stream ``state``."""
     return term_from_uniform(rng.uniform(state), max_term, draw)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def serve_one_tick(jail, agent):
     """Count one tick off a term; life terms never run out."""
     if 0 < jail[agent] < LIFE:

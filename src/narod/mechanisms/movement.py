@@ -5,7 +5,7 @@ from numba import njit
 from narod.world.population import EMPTY, NO_AGENT
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def move_to(code, occupant, position, agent, target):
     """Carry ``agent`` (and what its cell shows) to the empty cell ``target``."""
     old = position[agent]

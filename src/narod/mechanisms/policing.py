@@ -6,7 +6,7 @@ from narod import rng
 from narod.world.population import COP, COP_KIND, EMPTY, NO_AGENT, S_QUIET, S_RESERVE
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def random_empty_cell(code, state_rng) -> int:
     """A uniformly random empty cell of the whole grid, or -1 if the grid is full."""
     cells = code.shape[0]
@@ -28,7 +28,7 @@ def random_empty_cell(code, state_rng) -> int:
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def set_cops_on_duty(code, occupant, position, kind, state, target, on_duty, state_rng):
     """Deploy reserve cops on random empty cells, or withdraw random cops, until ``target``.
 

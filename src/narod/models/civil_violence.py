@@ -21,7 +21,7 @@ from narod.mechanisms.grievance import grievance
 from narod.mechanisms.jail import jail_term, serve_one_tick, term_from_uniform
 from narod.mechanisms.movement import move_to
 from narod.mechanisms.policing import set_cops_on_duty
-from narod.world.look import count, kth
+from narod.world.look import count, count_rows, kth, kth_rows
 from narod.world.population import (
     ACTIVE,
     CITIZEN,
@@ -62,7 +62,7 @@ class Rules(NamedTuple):
     cop_moves_to_site: bool
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _decide(was_active, hardship, risk_aversion, n_cop, n_act, legitimacy, r: Rules) -> bool:
     """Rule A for one citizen given what it sees (``n_act`` includes itself if active)."""
     seen = actives_seen(n_act - (1 if was_active else 0), was_active, r.self_count)
@@ -71,18 +71,22 @@ def _decide(was_active, hardship, risk_aversion, n_cop, n_act, legitimacy, r: Ru
     return is_active(g, net_risk(risk_aversion, p, r.jail_factor), r.threshold)
 
 
-@njit(cache=True)
-def _move_random(w, a, n_emp, vis, st):
-    """Rule M: jump to a uniformly random empty cell in vision, if there is one."""
+@njit(cache=True, _nrt=False)
+def _move_random(w, a, n_emp, vis, rows, st):
+    """Rule M: jump to a uniformly random empty cell in vision, if there is one.
+
+    ``rows`` holds the row counts of the last :func:`count_rows` from the agent's cell.
+    """
     if n_emp > 0:
-        target = kth(w.code, w.position[a], w.width, w.height, vis, EMPTY, rng.randint(st, n_emp))
+        k = rng.randint(st, n_emp)
+        target = kth_rows(w.code, w.position[a], w.width, w.height, vis, rows, EMPTY, k)
         move_to(w.code, w.occupant, w.position, a, target)
 
 
 # ---------------------------------------------------------------------------------- sequential
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def reenter(w, a, vis, st) -> bool:
     """A freed prisoner returns to its old cell, or to a random empty cell in vision if taken.
 
@@ -101,8 +105,8 @@ def reenter(w, a, vis, st) -> bool:
     return True
 
 
-@njit(cache=True)
-def _step_citizen(w, a, legitimacy, r: Rules, vis, st) -> int:
+@njit(cache=True, _nrt=False)
+def _step_citizen(w, a, legitimacy, r: Rules, vis, rows, st) -> int:
     """One activation of citizen ``a``; returns 1 if it turned active."""
     if w.state[a] == S_JAILED:
         if w.jail[a] > 0:
@@ -115,38 +119,41 @@ def _step_citizen(w, a, legitimacy, r: Rules, vis, st) -> int:
         elif not reenter(w, a, vis, st):
             return 0
     if r.citizens_move and not r.decide_first:
-        _move_random(w, a, count(w.code, w.position[a], w.width, w.height, vis)[2], vis, st)
-    n_cop, n_act, n_emp = count(w.code, w.position[a], w.width, w.height, vis)
+        n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)[2]
+        _move_random(w, a, n_emp, vis, rows, st)
+    n_cop, n_act, n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)
     was_active = w.state[a] == S_ACTIVE
     active = _decide(was_active, w.hardship[a], w.risk_aversion[a], n_cop, n_act, legitimacy, r)
     w.state[a] = S_ACTIVE if active else S_QUIET
     w.code[w.position[a]] = ACTIVE if active else QUIET
     if r.citizens_move and r.decide_first:
-        _move_random(w, a, n_emp, vis, st)
+        _move_random(w, a, n_emp, vis, rows, st)
     return 1 if active and not was_active else 0
 
 
-@njit(cache=True)
-def _step_cop(w, c, r: Rules, vis, st) -> int:
+@njit(cache=True, _nrt=False)
+def _step_cop(w, c, r: Rules, vis, rows, st) -> int:
     """One activation of cop ``c``; returns 1 if it made an arrest."""
     if r.cops_move and not r.decide_first:
-        _move_random(w, c, count(w.code, w.position[c], w.width, w.height, vis)[2], vis, st)
-    _, n_act, n_emp = count(w.code, w.position[c], w.width, w.height, vis)
+        n_emp = count_rows(w.code, w.position[c], w.width, w.height, vis, rows)[2]
+        _move_random(w, c, n_emp, vis, rows, st)
+    _, n_act, n_emp = count_rows(w.code, w.position[c], w.width, w.height, vis, rows)
     if r.arrests and n_act > 0:
-        cell = kth(w.code, w.position[c], w.width, w.height, vis, ACTIVE, rng.randint(st, n_act))
+        k = rng.randint(st, n_act)
+        cell = kth_rows(w.code, w.position[c], w.width, w.height, vis, rows, ACTIVE, k)
         arrest(w.code, w.occupant, w.state, w.jail, cell, jail_term(st, r.max_term, r.draw),
                r.keeps_cell)  # fmt: skip
         if r.cop_moves_to_site and w.code[cell] == EMPTY:
             move_to(w.code, w.occupant, w.position, c, cell)
             return 1
         if not r.keeps_cell:  # the arrest freed a cell
-            n_emp = count(w.code, w.position[c], w.width, w.height, vis)[2]
+            n_emp = count_rows(w.code, w.position[c], w.width, w.height, vis, rows)[2]
     if r.cops_move and r.decide_first:
-        _move_random(w, c, n_emp, vis, st)
+        _move_random(w, c, n_emp, vis, rows, st)
     return 1 if r.arrests and n_act > 0 else 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def count_states(kind, state, out_row):
     """Active, quiet and jailed citizens, and cops on duty."""
     n_act = 0
@@ -169,7 +176,7 @@ def count_states(kind, state, out_row):
     out_row[5] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _cops_on_duty(kind, state) -> int:
     n = 0
     for i in range(kind.shape[0]):
@@ -177,13 +184,14 @@ def _cops_on_duty(kind, state) -> int:
     return n
 
 
-@njit(cache=True)
-def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1, order, st,
+@njit(cache=True, _nrt=False)
+def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1, order, rows, st,
                    out):  # fmt: skip
     """Advance ticks ``t0+1 .. t1``; tick t reads ``legitimacy[t]`` and ``cop_target[t]``.
 
     ``w`` is the world's :class:`~narod.world.population.Arrays`; ``out[t]`` receives the counts
-    after tick t. Returns the number of agent activations performed.
+    after tick t; ``order`` (all agents) and ``rows`` (one slot per row of the widest vision)
+    are scratch arrays. Returns the number of agent activations performed.
     """
     kind, state = w.kind, w.state
     n = kind.shape[0]
@@ -202,10 +210,10 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1
             a = order[i]
             if kind[a] == CITIZEN:
                 if state[a] <= S_JAILED:
-                    turned += _step_citizen(w, a, legit, r, vis_cit, st)
+                    turned += _step_citizen(w, a, legit, r, vis_cit, rows, st)
                     steps += 1
             elif state[a] == S_QUIET:
-                arrests += _step_cop(w, a, r, vis_cop, st)
+                arrests += _step_cop(w, a, r, vis_cop, rows, st)
                 steps += 1
         if r.countdown == END_OF_TICK:
             for a in range(n):
@@ -220,7 +228,7 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1
 # --------------------------------------------------------------------------------- synchronous
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _serve_terms(w, r: Rules, vis, st):
     """Terms run down once per tick; a served term frees the agent to decide this tick."""
     for a in range(w.kind.shape[0]):
@@ -319,7 +327,7 @@ def _choose_moves(kind, state, code, position, width, height, r: Rules, vis_cit,
             target[a] = kth(code, position[a], width, height, vis, EMPTY, k)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _settle_claims(key, t, target, claim):
     """For each wanted cell, the mover with the lowest hashed priority wins (order-free)."""
     for a in range(target.shape[0]):

@@ -26,7 +26,7 @@ from narod.models.civil_violence import (
     _step_cop,
     reenter,
 )
-from narod.world.look import count
+from narod.world.look import count_rows
 from narod.world.population import (
     ACTIVE,
     CITIZEN,
@@ -43,7 +43,7 @@ COLUMNS = ("group_a", "group_b", "active", "jailed", "cops", "killed", "born", "
 
 @njit(cache=True)
 def _step_member(w, a, legitimacy, r: Rules, vis, adjacent, kills, clone_p, free_slots, n_free,
-                 max_age, t, buf, st):  # fmt: skip
+                 max_age, t, buf, rows, st):  # fmt: skip
     """One activation of a group member; returns ``(n_free, killed)``."""
     if w.state[a] == S_JAILED:
         if w.jail[a] > 0:
@@ -56,8 +56,9 @@ def _step_member(w, a, legitimacy, r: Rules, vis, adjacent, kills, clone_p, free
         elif not reenter(w, a, vis, st):
             return n_free, 0
     if r.citizens_move and not r.decide_first:
-        _move_random(w, a, count(w.code, w.position[a], w.width, w.height, vis)[2], vis, st)
-    n_cop, n_act, n_emp = count(w.code, w.position[a], w.width, w.height, vis)
+        n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)[2]
+        _move_random(w, a, n_emp, vis, rows, st)
+    n_cop, n_act, n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)
     killed = 0
     if _decide(w.state[a] == S_ACTIVE, w.hardship[a], w.risk_aversion[a], n_cop, n_act,
                legitimacy, r):  # fmt: skip
@@ -69,12 +70,12 @@ def _step_member(w, a, legitimacy, r: Rules, vis, adjacent, kills, clone_p, free
                 free_slots[n_free] = victim
                 n_free += 1
                 killed = 1
-                n_emp = count(w.code, w.position[a], w.width, w.height, vis)[2]
+                n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)[2]
     else:
         w.state[a] = S_QUIET
         w.code[w.position[a]] = QUIET
     if r.citizens_move and r.decide_first:
-        _move_random(w, a, n_emp, vis, st)
+        _move_random(w, a, n_emp, vis, rows, st)
     if clone_p > 0.0 and rng.uniform(st) < clone_p:
         n_free = clone(w, a, adjacent, free_slots, n_free, max_age, t, st)
     return n_free, killed
@@ -99,7 +100,8 @@ def count_groups(w, out_row):
 
 @njit(cache=True)
 def run_sequential(w, r: Rules, vis_cit, vis_cop, adjacent, kills, clone_p, ageing, max_age,
-                   legitimacy, cop_target, t0, t1, order, free_slots, n_free, st, out):  # fmt: skip
+                   legitimacy, cop_target, t0, t1, order, free_slots, n_free, rows, st,
+                   out):  # fmt: skip
     """Advance ticks ``t0+1 .. t1``; returns ``(agent activations, n_free)``."""
     kind, state = w.kind, w.state
     n = kind.shape[0]
@@ -123,12 +125,12 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, adjacent, kills, clone_p, agei
             if kind[a] == CITIZEN:
                 n_free, k = _step_member(
                     w, a, legitimacy[t], r, vis_cit, adjacent, kills, clone_p, free_slots,
-                    n_free, max_age, t, buf, st,
+                    n_free, max_age, t, buf, rows, st,
                 )  # fmt: skip
                 killed += k
                 deaths_by_killing += k
             else:
-                _step_cop(w, a, r, vis_cop, st)  # arrests are not recorded in Model II
+                _step_cop(w, a, r, vis_cop, rows, st)  # arrests are not recorded in Model II
         births = born_before + deaths_by_killing - n_free
         died = 0
         if ageing:

@@ -98,6 +98,8 @@ class EpsteinRun:
         self.stream = rng.stream_state(stream)
         self.key = rng.hash_key(counter)
         self.order = np.arange(self.world.capacity, dtype=np.int32)
+        reach = max(self.vision_citizen.reach, self.vision_cop.reach)
+        self.rows = np.zeros(2 * reach + 1, dtype=np.int64)  # scratch for one look
         self.communal = spec.scenario.model == "communal_violence"
         self.columns = communal_violence.COLUMNS if self.communal else civil_violence.COLUMNS
         self.counts = np.zeros((ticks + 1, len(self.columns)), dtype=np.int64)
@@ -134,13 +136,13 @@ class EpsteinRun:
                 w, self.rules, self.vision_citizen, self.vision_cop, self.adjacent,
                 sp.killing.enabled, sp.reproduction.clone_probability if sp.reproduction.enabled
                 else 0.0, sp.ageing.enabled, sp.ageing.max_age, self.legitimacy, self.cops,
-                self.tick, until, self.order, self.free_slots, self.n_free, self.stream,
+                self.tick, until, self.order, self.free_slots, self.n_free, self.rows, self.stream,
                 self.counts,
             )  # fmt: skip
         elif self.spec.scenario.activation == "sequential":
             steps = civil_violence.run_sequential(
                 w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
-                self.tick, until, self.order, self.stream, self.counts,
+                self.tick, until, self.order, self.rows, self.stream, self.counts,
             )  # fmt: skip
         else:
             steps = civil_violence.run_synchronous(

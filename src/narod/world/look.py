@@ -22,7 +22,7 @@ _SHIFT[EMPTY] = 32
 _FIELD = 0xFFFF
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _runs(x, half, width):
     """Cell columns ``x - half .. x + half`` on a ring as two inclusive runs (the second may be
     empty: ``b0 > b1``)."""
@@ -35,7 +35,7 @@ def _runs(x, half, width):
     return lo, hi, 1, 0
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _row_start(y, dy, height, width):
     yy = y + dy
     if yy < 0:
@@ -45,7 +45,7 @@ def _row_start(y, dy, height, width):
     return yy * width
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _packed_row(code, row, a0, a1, b0, b1):
     acc = np.int64(0)
     for c in range(row + a0, row + a1 + 1):
@@ -55,7 +55,7 @@ def _packed_row(code, row, a0, a1, b0, b1):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _packed(code, cell, width, height, vis):
     x = cell % width
     y = cell // width
@@ -73,14 +73,14 @@ def _packed(code, cell, width, height, vis):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def count(code, cell, width, height, vis):
     """``(cops, actives, empties)`` in the vision shape ``vis`` around ``cell``, centre included."""
     acc = _packed(code, cell, width, height, vis)
     return acc & _FIELD, (acc >> 16) & _FIELD, (acc >> 32) & _FIELD
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _kth_in_run(code, start, stop, wanted, k):
     """Index of the k-th ``wanted`` cell in ``start .. stop`` (inclusive), or -(k' + 1) where k'
     is what is left of k after this run."""
@@ -92,7 +92,7 @@ def _kth_in_run(code, start, stop, wanted, k):
     return -(k + 1)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def kth(code, cell, width, height, vis, wanted, k):
     """The cell of the ``k``-th (0-based, row-major) cell showing ``wanted``, or -1.
 
@@ -119,6 +119,48 @@ def kth(code, cell, width, height, vis, wanted, k):
         if k >= in_row:
             k -= in_row
             continue
+        found = _kth_in_run(code, row + a0, row + a1, wanted, k)
+        if found >= 0:
+            return found
+        return _kth_in_run(code, row + b0, row + b1, wanted, -found - 1)
+    return -1
+
+
+@njit(cache=True, _nrt=False)
+def count_rows(code, cell, width, height, vis, rows):
+    """As :func:`count`, also keeping each row's packed counts in ``rows`` for :func:`kth_rows`."""
+    if vis.wraps:
+        return count(code, cell, width, height, vis)
+    x = cell % width
+    y = cell // width
+    acc = np.int64(0)
+    for dy in range(-vis.reach, vis.reach + 1):
+        half = vis.spans[dy + vis.reach]
+        packed = np.int64(0)
+        if half >= 0:
+            a0, a1, b0, b1 = _runs(x, half, width)
+            packed = _packed_row(code, _row_start(y, dy, height, width), a0, a1, b0, b1)
+        rows[dy + vis.reach] = packed
+        acc += packed
+    return acc & _FIELD, (acc >> 16) & _FIELD, (acc >> 32) & _FIELD
+
+
+@njit(cache=True, _nrt=False)
+def kth_rows(code, cell, width, height, vis, rows, wanted, k):
+    """:func:`kth` using the row counts a :func:`count_rows` call left in ``rows``: only the row
+    holding the answer is walked. The cells must not have changed in between for ``wanted``."""
+    if vis.wraps:
+        return kth(code, cell, width, height, vis, wanted, k)
+    x = cell % width
+    y = cell // width
+    shift = _SHIFT[wanted]
+    for dy in range(-vis.reach, vis.reach + 1):
+        in_row = (rows[dy + vis.reach] >> shift) & _FIELD
+        if k >= in_row:
+            k -= in_row
+            continue
+        row = _row_start(y, dy, height, width)
+        a0, a1, b0, b1 = _runs(x, vis.spans[dy + vis.reach], width)
         found = _kth_in_run(code, row + a0, row + a1, wanted, k)
         if found >= 0:
             return found
