@@ -5,7 +5,7 @@ L = 0.8, J_max = 1000) for 100 ticks over 20 seeds each. The random streams diff
 compared as distributions: each run is reduced to summary statistics of its active, quiet and
 jailed series (see ``conformance_stats``), each statistic is compared with a two-sided
 Mann-Whitney U test, Holm-corrected at a family-wise alpha of 0.01, and a statistic fails only
-if the difference is also larger than half a pooled standard deviation (|Cohen's d| > 0.5).
+if the effect is also more than small (|Cliff's delta| > 0.33).
 """
 
 import numpy as np

@@ -80,3 +80,19 @@ def hash_u64(key, tick, agent, purpose):
 def hash_uniform(key, tick, agent, purpose):
     """A double in [0, 1) that depends only on the four inputs."""
     return float(hash_u64(key, tick, agent, purpose) >> uint64(11)) * _TWO_POW_MINUS_53
+
+
+@njit(_nrt=False)
+def xorshift(x):
+    """One step of Marsaglia's xorshift64 (state must not be 0): a cheap stream of further draws
+    from one hashed seed. Use ``xorshift_output`` of the state as the random bits."""
+    x ^= x >> uint64(12)
+    x ^= x << uint64(25)
+    x ^= x >> uint64(27)
+    return x
+
+
+@njit(_nrt=False)
+def xorshift_output(x):
+    """The xorshift64* output of a state."""
+    return x * uint64(0x2545F4914F6CDD1D)

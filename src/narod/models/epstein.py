@@ -11,7 +11,7 @@ from narod import rng
 from narod.errors import ScenarioError
 from narod.mechanisms.arrest_probability import RULES as RATIO_RULES
 from narod.mechanisms.jail import DRAWS
-from narod.models import civil_violence, communal_violence
+from narod.models import civil_violence, communal_violence, synchronous
 from narod.scenario.schedule import curve
 from narod.scenario.schema import Spec
 from narod.world.grid import neighbourhood
@@ -124,6 +124,7 @@ class EpsteinRun:
                     f"synchronous activation needs a grid of at least {2 * reach + 1} cells "
                     "each way for this vision (smaller tori wrap the vision onto itself)",
                 )
+            self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
             self.claim = np.full(g.width * g.height, -1, dtype=np.int32)
 
@@ -145,9 +146,9 @@ class EpsteinRun:
                 self.tick, until, self.order, self.rows, self.stream, self.counts,
             )  # fmt: skip
         else:
-            steps = civil_violence.run_synchronous(
+            steps = synchronous.run_synchronous(
                 w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
-                self.tick, until, self.key, self.stream, self.target, self.claim,
+                self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
                 self.counts,
             )  # fmt: skip
         self.agent_steps += int(steps)

@@ -58,10 +58,10 @@ class World:
     hardship: np.ndarray  # float32 per agent, H ~ U(0, 1), fixed
     risk_aversion: np.ndarray  # float32 per agent, R ~ U(0, 1), fixed
     jail: np.ndarray  # int32 per agent: ticks left to serve
-    group: np.ndarray  # int8 per agent (Model II), 0 elsewhere
-    age: np.ndarray  # int32 per agent (Model II)
-    death_age: np.ndarray  # int32 per agent (Model II)
-    born: np.ndarray  # int32 per agent: the tick of birth (Model II), 0 elsewhere
+    group: np.ndarray  # int8 per agent (Model II; empty in Model I)
+    age: np.ndarray  # int32 per agent (Model II; empty in Model I)
+    death_age: np.ndarray  # int32 per agent (Model II; empty in Model I)
+    born: np.ndarray  # int32 per agent: the tick of birth (Model II; empty in Model I)
 
     def arrays(self) -> Arrays:
         return Arrays(self.code, self.occupant, self.position, self.kind, self.state,
@@ -114,39 +114,43 @@ def place(
     reserves slots for births (Model II).
     """
     cells = width * height
+    what = np.zeros(cells, dtype=np.int8)
     if placement == "per_cell":
-        u = gen.random(cells)
-        what = np.where(u < citizen_density, QUIET, np.where(u < citizen_density + cop_density,
-                        COP, EMPTY))  # fmt: skip
+        u = gen.random(cells, dtype=np.float32)
+        what[u < citizen_density] = QUIET
+        what[(u >= citizen_density) & (u < citizen_density + cop_density)] = COP
+        del u
     else:
         n_cit = int(round(citizen_density * cells))
         n_cop = min(int(round(cop_density * cells)), cells - n_cit)
-        what = np.zeros(cells, dtype=np.int8)
-        chosen = gen.permutation(cells)[: n_cit + n_cop]
+        chosen = np.arange(cells, dtype=np.int32)
+        gen.shuffle(chosen)
         what[chosen[:n_cit]] = QUIET
-        what[chosen[n_cit:]] = COP
-    cells_used = np.flatnonzero(what != EMPTY)
+        what[chosen[n_cit : n_cit + n_cop]] = COP
+        del chosen
+    cells_used = np.flatnonzero(what).astype(np.int32)
     n_placed = cells_used.size
     n_cops = int(np.count_nonzero(what == COP))
     reserve = max(cop_capacity - n_cops, 0)
     capacity = n_placed + reserve + extra_slots
 
-    code = np.zeros(cells, dtype=np.int8)
+    code = what
     occupant = np.full(cells, NO_AGENT, dtype=np.int32)
     position = np.zeros(capacity, dtype=np.int32)
     kind = np.zeros(capacity, dtype=np.int8)
     state = np.full(capacity, S_DEAD, dtype=np.int8)
 
-    code[cells_used] = what[cells_used]
     occupant[cells_used] = np.arange(n_placed, dtype=np.int32)
     position[:n_placed] = cells_used
-    kind[:n_placed] = np.where(what[cells_used] == COP, COP_KIND, CITIZEN)
+    kind[:n_placed] = np.where(code[cells_used] == COP, COP_KIND, CITIZEN)
     state[:n_placed] = S_QUIET
     kind[n_placed : n_placed + reserve] = COP_KIND
     state[n_placed : n_placed + reserve] = S_RESERVE
 
     hardship = gen.random(capacity, dtype=np.float32)
     risk = gen.random(capacity, dtype=np.float32)
+    # Model II's attributes; Model I never reads them, so it gets empty arrays (less memory).
+    lifecycle = capacity if extra_slots else 0
     return World(
         width=width,
         height=height,
@@ -158,8 +162,8 @@ def place(
         hardship=hardship,
         risk_aversion=risk,
         jail=np.zeros(capacity, dtype=np.int32),
-        group=np.zeros(capacity, dtype=np.int8),
-        age=np.zeros(capacity, dtype=np.int32),
-        death_age=np.zeros(capacity, dtype=np.int32),
-        born=np.zeros(capacity, dtype=np.int32),
+        group=np.zeros(lifecycle, dtype=np.int8),
+        age=np.zeros(lifecycle, dtype=np.int32),
+        death_age=np.zeros(lifecycle, dtype=np.int32),
+        born=np.zeros(lifecycle, dtype=np.int32),
     )
