@@ -97,7 +97,8 @@ class EpsteinRun:
         self.cops = cop_targets(spec, ticks)
         self.stream = rng.stream_state(stream)
         self.key = rng.hash_key(counter)
-        self.order = np.arange(self.world.capacity, dtype=np.int32)
+        sequential = spec.scenario.activation == "sequential"  # Model II is always sequential
+        self.order = np.arange(self.world.capacity if sequential else 0, dtype=np.int32)
         reach = max(self.vision_citizen.reach, self.vision_cop.reach)
         self.rows = np.zeros(2 * reach + 1, dtype=np.int64)  # scratch for one look
         self.communal = spec.scenario.model == "communal_violence"
@@ -127,6 +128,7 @@ class EpsteinRun:
             self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
             self.claim = np.full(g.width * g.height, -1, dtype=np.int32)
+            self.priority = np.zeros(g.width * g.height, dtype=np.uint32)
 
     def advance(self, until: int) -> None:
         """Run ticks up to and including ``until``."""
@@ -149,7 +151,7 @@ class EpsteinRun:
             steps = synchronous.run_synchronous(
                 w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
                 self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
-                self.counts,
+                self.priority, self.counts,
             )  # fmt: skip
         self.agent_steps += int(steps)
         self.tick = until

@@ -44,7 +44,20 @@ from narod.world.population import (
 _MASK = (1 << 21) - 1
 _COPS, _ACTIVES, _EMPTIES = 0, 21, 42  # bit offsets of the packed fields
 _P_MOVE, _P_ARREST, _P_TERM, _P_CHOICE = 1, 2, 3, 4  # purposes of the hashed draws (+8 k)
-BAND = 128  # rows per band when settling moves (fixed, so results do not depend on threads)
+MIN_BAND = 64  # rows per band of moves, at least; bands depend on the grid, never on threads
+
+
+@njit(cache=True, _nrt=False)
+def n_bands(height, reach):
+    """An even number of bands of at least max(MIN_BAND, 2 reach + 1) rows (or one band).
+
+    Even, so that bands of one parity are separated by bands of the other across the torus
+    seam too; tall enough that agents of two same-parity bands cannot reach the same cell.
+    """
+    n = height // max(MIN_BAND, 2 * reach + 1)
+    if n >= 2:
+        n -= n % 2
+    return max(n, 1)
 
 
 def prefix_shape(width: int, height: int, reach: int) -> tuple[int, int]:
@@ -243,6 +256,8 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     """
     x = cell % width
     y = cell // width
+    reach = vis.reach
+    inside = reach <= x < width - reach and reach <= y < height - reach
     n = vis.offsets.shape[0]
     state = rng.hash_u64(key, t, a, _P_CHOICE) | np.uint64(1)
     for _ in range(32):
@@ -251,17 +266,16 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
         for half in range(2):
             j = ((bits >> np.uint64(32 * half)) & np.uint64(0xFFFFFFFF)) * np.uint64(n)
             j = int(j >> np.uint64(32))
-            xx = x + vis.offsets[j, 0]
-            if xx < 0:
-                xx += width
-            elif xx >= width:
-                xx -= width
-            yy = y + vis.offsets[j, 1]
-            if yy < 0:
-                yy += height
-            elif yy >= height:
-                yy -= height
-            other = yy * width + xx
+            dx = vis.offsets[j, 0]
+            dy = vis.offsets[j, 1]
+            if inside:  # no torus seam within reach: plain arithmetic
+                other = cell + dy * width + dx
+            else:
+                xx = x + dx
+                xx += width if xx < 0 else (-width if xx >= width else 0)
+                yy = y + dy
+                yy += height if yy < 0 else (-height if yy >= height else 0)
+                other = yy * width + xx
             if code[other] == EMPTY:
                 return other
     n_emp = count(code, cell, width, height, vis)[2]
@@ -270,12 +284,30 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     return kth(code, cell, width, height, vis, EMPTY, int(rng.hash_uniform(key, t, a, 7) * n_emp))
 
 
+@njit(cache=True, _nrt=False)
+def _claim(claim, priority, cell, a, key, t):
+    """Agent ``a`` claims ``cell``; the lowest hashed priority keeps it (order-free; equal
+    priorities go to the lower agent index)."""
+    mine = np.uint32(rng.hash_u64(key, t, a, _P_MOVE) >> np.uint64(32))
+    holder = claim[cell]
+    if holder < 0 or mine < priority[cell] or (mine == priority[cell] and a < holder):
+        claim[cell] = a
+        priority[cell] = mine
+
+
 @njit(parallel=True, cache=True)
 def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, r: Rules, key, t,
-                  target):  # fmt: skip
-    """Each free agent picks a random empty cell in vision (``target`` all -1 on entry)."""
-    for y in prange(height):
-        for cell in range(y * width, (y + 1) * width):
+                  target, claim, priority, parity):  # fmt: skip
+    """Free agents in the bands of one ``parity`` pick a random empty cell in vision and claim it.
+
+    Bands of rows (:func:`n_bands`) alternate; an agent's target lies within its vision's reach,
+    so agents of two bands of the same parity never claim the same cell and the bands of one
+    parity run in parallel. ``target`` must be all -1 on entry.
+    """
+    bands = n_bands(height, max(vis_cit.reach, vis_cop.reach))
+    for half_band in prange((bands + 1 - parity) // 2):
+        b = 2 * half_band + parity
+        for cell in range(b * height // bands * width, (b + 1) * height // bands * width):
             a = occupant[cell]
             if a < 0:
                 continue
@@ -284,36 +316,22 @@ def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, 
             if not free or not (r.citizens_move if citizen else r.cops_move):
                 continue
             vis = vis_cit if citizen else vis_cop
-            target[a] = random_empty_in_vision(code, cell, width, height, vis, key, t, a)
+            chosen = random_empty_in_vision(code, cell, width, height, vis, key, t, a)
+            target[a] = chosen
+            if chosen >= 0:
+                _claim(claim, priority, chosen, a, key, t)
 
 
 @njit(parallel=True, cache=True)
-def _settle_claims(occupant, width, height, reach, key, t, target, claim):
-    """For each wanted cell, the mover with the lowest hashed priority wins.
-
-    Bands of rows own the cells in them; a band looks at the agents standing within ``reach``
-    rows of it (only they can target its cells), so bands never write the same claim.
-    """
-    n_bands = (height + BAND - 1) // BAND
-    for b in prange(n_bands):
-        y0 = b * BAND
-        y1 = min(height, y0 + BAND)
-        lo = y0 * width
-        hi = y1 * width
-        for yy in range(y0 - reach, y1 + reach):
-            row = (yy % height) * width
-            for x in range(width):
-                a = occupant[row + x]
-                if a < 0:
-                    continue
-                cell = target[a]
-                if cell < lo or cell >= hi:
-                    continue
-                holder = claim[cell]
-                if holder < 0 or rng.hash_u64(key, t, a, _P_MOVE) < rng.hash_u64(
-                    key, t, holder, _P_MOVE
-                ):
-                    claim[cell] = a
+def _claim_chosen(occupant, width, height, reach, key, t, target, claim, priority, parity):
+    """Claims for cells already chosen (cops stepping onto their arrest site), band by band."""
+    bands = n_bands(height, reach)
+    for half_band in prange((bands + 1 - parity) // 2):
+        b = 2 * half_band + parity
+        for cell in range(b * height // bands * width, (b + 1) * height // bands * width):
+            a = occupant[cell]
+            if a >= 0 and target[a] >= 0:
+                _claim(claim, priority, target[a], a, key, t)
 
 
 @njit(parallel=True, cache=True)
@@ -354,22 +372,21 @@ def count_states(kind, state, out_row):
 
 
 @njit(cache=True)
-def _move_all(w, r: Rules, vis_cit, vis_cop, key, t, target, claim):
-    _choose_moves(w.kind, w.state, w.code, w.occupant, w.width, w.height, vis_cit, vis_cop, r,
-                  key, t, target)  # fmt: skip
-    reach = max(vis_cit.reach, vis_cop.reach)
-    _settle_claims(w.occupant, w.width, w.height, reach, key, t, target, claim)
+def _move_all(w, r: Rules, vis_cit, vis_cop, key, t, target, claim, priority):
+    for parity in range(2):
+        _choose_moves(w.kind, w.state, w.code, w.occupant, w.width, w.height, vis_cit, vis_cop,
+                      r, key, t, target, claim, priority, parity)  # fmt: skip
     _apply_moves(w.code, w.occupant, w.position, target, claim)
     _clear_claims(target, claim)
 
 
 @njit(cache=True)
 def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1, key, st,
-                    prefix, target, claim, out):  # fmt: skip
+                    prefix, target, claim, priority, out):  # fmt: skip
     """Advance ticks ``t0+1 .. t1`` with every agent deciding on the same snapshot.
 
-    ``prefix`` (see :func:`prefix_shape`), ``target`` (per agent) and ``claim`` (per cell, all
-    -1) are scratch arrays. Returns the number of agent activations.
+    ``prefix`` (see :func:`prefix_shape`), ``target`` (per agent, all -1), ``claim`` (per cell,
+    all -1) and ``priority`` (per cell) are scratch arrays. Returns the number of agent activations.
     """
     on_duty = 0
     for i in range(w.kind.shape[0]):
@@ -383,7 +400,7 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
                 if w.state[a] == S_JAILED and w.jail[a] == 0:
                     reenter(w, a, vis_cit, st)
         if not r.decide_first:
-            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
+            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim, priority)
         build_prefix(w.code, w.width, w.height, prefix)
         turned = _decide_all(w.kind, w.state, w.occupant, w.hardship, w.risk_aversion, prefix,
                              w.width, w.height, vis_cit.spans, vis_cit.reach, r,
@@ -399,12 +416,13 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
             if not r.keeps_cell:
                 _vacate(w.occupant, target)
             if r.cop_moves_to_site and not r.keeps_cell:  # onto the freed cell; ties by priority
-                reach = max(vis_cit.reach, vis_cop.reach)
-                _settle_claims(w.occupant, w.width, w.height, reach, key, t, target, claim)
+                for parity in range(2):
+                    _claim_chosen(w.occupant, w.width, w.height, vis_cop.reach, key, t, target,
+                                  claim, priority, parity)  # fmt: skip
                 _apply_moves(w.code, w.occupant, w.position, target, claim)
             _clear_claims(target, claim)  # claims were not set: this resets ``target``
         if r.decide_first:
-            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
+            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim, priority)
         count_states(w.kind, w.state, out[t])
         out[t, 4] = turned
         out[t, 5] = out[t, 2] - jailed_before
