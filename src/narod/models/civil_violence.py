@@ -20,7 +20,7 @@ from narod.mechanisms.arrest import arrest
 from narod.mechanisms.arrest_probability import actives_seen, arrest_probability
 from narod.mechanisms.grievance import grievance
 from narod.mechanisms.jail import jail_term, serve_one_tick
-from narod.mechanisms.movement import move_to
+from narod.mechanisms.movement import move_to, random_empty_near
 from narod.mechanisms.policing import set_cops_on_duty
 from narod.world.look import count, count_rows, kth, kth_rows
 from narod.world.population import (
@@ -82,6 +82,14 @@ def _move_random(w, a, n_emp, vis, rows, st):
         move_to(w.code, w.occupant, w.position, a, target)
 
 
+@njit(cache=True, _nrt=False)
+def _jump(w, a, vis, st):
+    """Rule M without a prior look: a random empty cell found by rejection sampling."""
+    target = random_empty_near(w.code, w.position[a], w.width, w.height, vis, st)
+    if target >= 0:
+        move_to(w.code, w.occupant, w.position, a, target)
+
+
 # ---------------------------------------------------------------------------------- sequential
 
 
@@ -118,10 +126,16 @@ def _step_citizen(w, a, legitimacy, r: Rules, vis, rows, st) -> int:
         elif not reenter(w, a, vis, st):
             return 0
     if r.citizens_move and not r.decide_first:
-        n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)[2]
-        _move_random(w, a, n_emp, vis, rows, st)
-    n_cop, n_act, n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)
+        _jump(w, a, vis, st)
     was_active = w.state[a] == S_ACTIVE
+    if grievance(w.hardship[a], legitimacy) <= r.threshold:
+        # No risk can make it active (N >= 0): the same decision without looking around.
+        w.state[a] = S_QUIET
+        w.code[w.position[a]] = QUIET
+        if r.citizens_move and r.decide_first:
+            _jump(w, a, vis, st)
+        return 0
+    n_cop, n_act, n_emp = count_rows(w.code, w.position[a], w.width, w.height, vis, rows)
     active = _decide(was_active, w.hardship[a], w.risk_aversion[a], n_cop, n_act, legitimacy, r)
     w.state[a] = S_ACTIVE if active else S_QUIET
     w.code[w.position[a]] = ACTIVE if active else QUIET
@@ -134,8 +148,7 @@ def _step_citizen(w, a, legitimacy, r: Rules, vis, rows, st) -> int:
 def _step_cop(w, c, r: Rules, vis, rows, st) -> int:
     """One activation of cop ``c``; returns 1 if it made an arrest."""
     if r.cops_move and not r.decide_first:
-        n_emp = count_rows(w.code, w.position[c], w.width, w.height, vis, rows)[2]
-        _move_random(w, c, n_emp, vis, rows, st)
+        _jump(w, c, vis, st)
     _, n_act, n_emp = count_rows(w.code, w.position[c], w.width, w.height, vis, rows)
     if r.arrests and n_act > 0:
         k = rng.randint(st, n_act)
