@@ -17,3 +17,22 @@ def first_extinction(result: narod.Result) -> int | None:
     a, b = result.column("group_a"), result.column("group_b")
     gone = np.flatnonzero((a == 0) | (b == 0))
     return int(gone[0]) if gone.size else None
+
+
+def call_cli(args, capsys):
+    """Run the command line in this process; returns (exit code, stdout, stderr)."""
+    import sys
+
+    from narod import cli
+
+    old = sys.argv
+    sys.argv = ["narod", *args]
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.argv = old
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

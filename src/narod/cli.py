@@ -133,6 +133,141 @@ def demo(
     out.print("wrote " + ", ".join(str(p) for p in written))
 
 
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option("--param", help="A swept parameter: KEY=LOW:HIGH[:N] (repeatable)."),
+]
+StoreOption = Annotated[Path, typer.Option("--store", help="The results store (a folder).")]
+NameOption = Annotated[str | None, typer.Option(help="Experiment name (default: derived).")]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=0, help="Local Dask workers (0: run in this process).")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(envvar="NAROD_SCHEDULER", help="Address of an existing Dask scheduler."),
+]
+
+
+def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> None:
+    from narod.experiments.runner import run_experiment
+    from narod.experiments.store import open_store, status
+
+    open_store(store)  # a bad store path fails before the progress bar starts
+    done = TextColumn("{task.completed}/{task.total} runs, {task.fields[failed]} failed")
+    columns = (TextColumn("{task.description}"), BarColumn(), done, TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(spec.scenario.name, total=None, failed=0)
+
+        def progress(done: int, failed: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, failed=failed)
+
+        folder = run_experiment(spec, points, store, progress=progress, **kwargs)
+    row = next(r for r in status(store) if r["experiment"] == folder.name)
+    out.print(f"{folder}: {row['ok']} runs done, {row['failed']} failed, {row['status']}")
+
+
+@app.command()
+def ensemble(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    runs: Annotated[int, typer.Option(min=1, help="Number of runs.")] = 100,
+    seed: Annotated[int, typer.Option(help="Master seed; run i gets a seed derived from it.")] = 0,
+    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    set_: SetOption = None,
+    store: StoreOption = Path("results"),
+    name: NameOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
+    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+    series: Annotated[bool, typer.Option(help="Also store every run's time series.")] = True,
+) -> None:
+    """Run a scenario many times with seeds derived from one master seed."""
+    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
+    spec = _spec(scenario, assignments)
+    _experiment(spec, [{}], store, name=name, design="ensemble", replicates=runs,
+                master_seed=seed, batch_size=batch, workers=workers, scheduler=scheduler,
+                resume=resume, keep_series=series)  # fmt: skip
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    param: ParamOption = None,
+    design: Annotated[str, typer.Option(help="grid, lhs or sobol.")] = "grid",
+    samples: Annotated[int, typer.Option(min=1, help="Points (lhs) or base size (sobol).")] = 16,
+    replicates: Annotated[int, typer.Option(min=1, help="Runs per point.")] = 1,
+    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    set_: SetOption = None,
+    store: StoreOption = Path("results"),
+    name: NameOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
+    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+    series: Annotated[bool, typer.Option(help="Also store every run's time series.")] = False,
+) -> None:
+    """Run a scenario over a design of parameter values."""
+    from narod.experiments.design import Param, points
+
+    if design not in ("grid", "lhs", "sobol"):
+        raise NarodError(f"--design {design}: expected grid, lhs or sobol")
+    if not param:
+        raise NarodError("--param: give at least one KEY=LOW:HIGH[:N]")
+    params = [Param.parse(p) for p in param]
+    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
+    spec = _spec(scenario, assignments)
+    for p in params:  # an unknown or ill-typed key fails here, before any run
+        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    _experiment(spec, points(params, design, samples, seed), store, name=name, design=design,
+                params=[vars(p) for p in params], replicates=replicates, master_seed=seed,
+                batch_size=batch, workers=workers, scheduler=scheduler, resume=resume,
+                keep_series=series)  # fmt: skip
+
+
+@app.command()
+def experiments(store: Annotated[Path, typer.Argument(help="The results store.")]) -> None:
+    """List the experiments of a store, with their status."""
+    from narod.experiments.store import status
+
+    table = Table("experiment", "scenario", "design", "runs", "ok", "failed", "status", box=None)
+    for r in status(store):
+        table.add_row(r["experiment"], r["scenario"], r["design"], str(r["runs"]), str(r["ok"]),
+                      str(r["failed"]), r["status"])  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def query(
+    store: Annotated[Path, typer.Argument(help="The results store.")],
+    sql: Annotated[str, typer.Argument(help="SQL over the views runs, series, experiments.")],
+    csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Query a store with DuckDB SQL."""
+    import duckdb
+
+    from narod.experiments.store import connect
+
+    try:
+        relation = connect(store).sql(sql)
+    except duckdb.Error as exc:
+        raise NarodError(f"query: {str(exc).splitlines()[0]}") from None
+    if relation is None:
+        return
+    names, rows = relation.columns, relation.fetchall()
+    if csv:
+        import csv as csv_module
+
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+        return
+    table = Table(*names, box=None)
+    for row in rows:
+        table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+    out.print(table)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:

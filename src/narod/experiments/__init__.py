@@ -1,0 +1,1 @@
+"""Experiments: many runs of one scenario (ensembles, sweeps) on Dask, stored as Parquet."""

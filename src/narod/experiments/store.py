@@ -1,0 +1,144 @@
+"""The results store: a folder of experiments, each a manifest and Parquet files of runs.
+
+::
+
+    STORE/
+      NAME/manifest.json          what ran: scenario, design, seeds, narod version
+      NAME/runs/batch-00000.parquet   one row per run: index, seed, parameters, metrics, status
+      NAME/series/batch-00000.parquet one row per run and tick (optional)
+
+Workers write their own files, each under a temporary name and then renamed, so a file is
+complete or absent; a killed experiment resumes by running only the batches with no file.
+DuckDB reads the whole store at once (``query``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from narod.errors import NarodError
+
+
+class StoreError(NarodError):
+    """The store path or an experiment in it is not usable."""
+
+
+def write_atomic(path: Path, write) -> None:
+    """Write ``path`` through ``write(tmp_path)`` and a rename: complete or absent."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def open_store(path: str | Path) -> Path:
+    """The store folder, created if missing; a path that is a file is an error."""
+    store = Path(path)
+    if store.exists() and not store.is_dir():
+        raise StoreError(f"{store}: the store path is a file; expected a folder")
+    store.mkdir(parents=True, exist_ok=True)
+    return store
+
+
+def create_experiment(store: Path, name: str, manifest: dict[str, Any]) -> Path:
+    """A new experiment folder; an existing name is never overwritten."""
+    folder = store / name
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise StoreError(
+            f"{folder}: an experiment of that name exists; use --resume to continue it or "
+            "choose another --name"
+        ) from None
+    (folder / "runs").mkdir()
+    (folder / "series").mkdir()
+    path = folder / "manifest.json"
+    write_atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2)))
+    return folder
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: cannot read the manifest ({exc})") from None
+
+
+def batch_path(folder: Path, kind: str, batch: int) -> Path:
+    return folder / kind / f"batch-{batch:05d}.parquet"
+
+
+def done_batches(folder: Path) -> set[int]:
+    """Batches whose run file exists (and is therefore complete)."""
+    return {int(p.stem.split("-")[1]) for p in (folder / "runs").glob("batch-*.parquet")}
+
+
+def write_batch(folder: Path, batch: int, runs: pa.Table, series: pa.Table | None) -> None:
+    """Write a batch's files: series first, so a run file always has its series beside it."""
+    if series is not None:
+        write_atomic(batch_path(folder, "series", batch), lambda p: pq.write_table(series, p))
+    write_atomic(batch_path(folder, "runs", batch), lambda p: pq.write_table(runs, p))
+
+
+def connect(store: str | Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with views ``runs``, ``series`` and ``experiments`` over the store."""
+    store = Path(store)
+    if not store.is_dir():
+        raise StoreError(f"{store}: no such store folder")
+    con = duckdb.connect()
+    rows = []
+    for folder in sorted(p for p in store.iterdir() if (p / "manifest.json").exists()):
+        m = read_manifest(folder)
+        rows.append((folder.name, m["scenario_name"], m["design"], m["runs"], m["master_seed"],
+                     m["narod_version"], m["created"], len(done_batches(folder)),
+                     m["batches"]))  # fmt: skip
+    con.execute(
+        "CREATE TABLE experiments (experiment VARCHAR, scenario VARCHAR, design VARCHAR, runs "
+        "BIGINT, master_seed BIGINT, narod_version VARCHAR, created VARCHAR, batches_done "
+        "BIGINT, batches BIGINT)"
+    )
+    if rows:
+        con.executemany("INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for kind in ("runs", "series"):
+        pattern = str(store / "*" / kind / "batch-*.parquet")
+        if any(store.glob(f"*/{kind}/batch-*.parquet")):
+            con.execute(
+                f"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{pattern}', "
+                "union_by_name = true, filename = true)"
+            )
+    return con
+
+
+def status(store: str | Path) -> list[dict[str, Any]]:
+    """One row per experiment: name, scenario, runs done, failed, and whether it finished."""
+    con = connect(store)
+    exps = con.execute("SELECT * FROM experiments ORDER BY experiment").fetchall()
+    cols = [d[0] for d in con.description]
+    counts: dict[str, tuple[int, int]] = {}
+    if any(Path(store).glob("*/runs/batch-*.parquet")):
+        for name, ok, failed in con.execute(
+            "SELECT experiment, count(*) FILTER (WHERE status = 'ok'), "
+            "count(*) FILTER (WHERE status = 'failed') FROM runs GROUP BY experiment"
+        ).fetchall():
+            counts[name] = (ok, failed)
+    out = []
+    for row in exps:
+        rec = dict(zip(cols, row, strict=True))
+        ok, failed = counts.get(rec["experiment"], (0, 0))
+        finished = rec["batches_done"] == rec["batches"]
+        rec.update(ok=ok, failed=failed, status="finished" if finished else "incomplete")
+        out.append(rec)
+    return out
