@@ -176,3 +176,30 @@ def test_series_are_stored_per_run(tmp_path):
     ticks = connect(tmp_path).sql("SELECT run, count(*) FROM series GROUP BY run ORDER BY run")
     assert ticks.fetchall() == [(0, 31), (1, 31), (2, 31)]
     assert np.isfinite(connect(tmp_path).sql("SELECT avg(active) FROM series").fetchall()[0][0])
+
+
+def test_sobol_indices_of_the_ishigami_function():
+    """A model with a known answer: Ishigami (a = 7, b = 0.1), S1 = (0.314, 0.442, 0) and
+    ST = (0.558, 0.442, 0.244) (Saltelli et al. 2008)."""
+    from narod.experiments.sensitivity import analyze
+
+    params = [Param(f"x.x{i}", -np.pi, np.pi) for i in range(3)]
+    x = np.array([[p[k.key] for k in params] for p in points(params, "sobol", 4096, 0)])
+    y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    rows = analyze(params, x, y, "sobol")
+    np.testing.assert_allclose([r["S1"] for r in rows], [0.314, 0.442, 0.0], atol=0.03)
+    np.testing.assert_allclose([r["ST"] for r in rows], [0.558, 0.442, 0.244], atol=0.03)
+    assert all(r["S1_conf"] < 0.05 for r in rows)
+
+
+def test_sensitivity_from_the_command_line(tmp_path, capsys):
+    args = ["sensitivity", "granovetter-normal", "--param", "thresholds.sd=4:20",
+            "--param", "thresholds.mean=20:30", "--output", "final_participation",
+            "--samples", "8", "--replicates", "2", "--store", str(tmp_path),
+            "--workers", "0"]  # fmt: skip
+    code, out, _ = call_cli(args, capsys)
+    assert code == 0 and "ST" in out and "thresholds.sd" in out
+    png = next(tmp_path.glob("*/sensitivity-final_participation.png"))
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    code, _, err = call_cli([*args[:4], "--output", "nope", "--store", str(tmp_path)], capsys)
+    assert code == 2 and "final_participation" in err

@@ -148,7 +148,7 @@ SchedulerOption = Annotated[
 ]
 
 
-def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> None:
+def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> Path:
     from narod.experiments.runner import run_experiment
     from narod.experiments.store import open_store, status
 
@@ -164,6 +164,7 @@ def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> None:
         folder = run_experiment(spec, points, store, progress=progress, **kwargs)
     row = next(r for r in status(store) if r["experiment"] == folder.name)
     out.print(f"{folder}: {row['ok']} runs done, {row['failed']} failed, {row['status']}")
+    return folder
 
 
 @app.command()
@@ -193,7 +194,7 @@ def ensemble(
 def sweep(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
     param: ParamOption = None,
-    design: Annotated[str, typer.Option(help="grid, lhs or sobol.")] = "grid",
+    design: Annotated[str, typer.Option(help="grid, lhs, sobol or morris.")] = "grid",
     samples: Annotated[int, typer.Option(min=1, help="Points (lhs) or base size (sobol).")] = 16,
     replicates: Annotated[int, typer.Option(min=1, help="Runs per point.")] = 1,
     seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
@@ -210,8 +211,8 @@ def sweep(
     """Run a scenario over a design of parameter values."""
     from narod.experiments.design import Param, points
 
-    if design not in ("grid", "lhs", "sobol"):
-        raise NarodError(f"--design {design}: expected grid, lhs or sobol")
+    if design not in ("grid", "lhs", "sobol", "morris"):
+        raise NarodError(f"--design {design}: expected grid, lhs, sobol or morris")
     if not param:
         raise NarodError("--param: give at least one KEY=LOW:HIGH[:N]")
     params = [Param.parse(p) for p in param]
@@ -223,6 +224,64 @@ def sweep(
                 params=[vars(p) for p in params], replicates=replicates, master_seed=seed,
                 batch_size=batch, workers=workers, scheduler=scheduler, resume=resume,
                 keep_series=series)  # fmt: skip
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    param: ParamOption = None,
+    output: Annotated[str, typer.Option(help="The metric to explain, e.g. outbursts.")] = "",
+    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
+    samples: Annotated[int, typer.Option(min=2, help="Base sample size.")] = 64,
+    replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per point.")] = 1,
+    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    set_: SetOption = None,
+    store: StoreOption = Path("results"),
+    name: NameOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
+    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+) -> None:
+    """Sobol' or Morris sensitivity of a metric to the swept parameters (SALib)."""
+    import numpy as np
+
+    from narod.experiments.design import Param, points
+    from narod.experiments.metrics import METRICS
+    from narod.experiments.sensitivity import analyze, plot
+    from narod.experiments.store import connect
+
+    if method not in ("sobol", "morris"):
+        raise NarodError(f"--method {method}: expected sobol or morris")
+    if not param:
+        raise NarodError("--param: give at least one KEY=LOW:HIGH")
+    params = [Param.parse(p) for p in param]
+    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
+    spec = _spec(scenario, assignments)
+    known = METRICS[spec.scenario.model]
+    if output not in known:
+        raise NarodError(f"--output {output!r}: expected one of {', '.join(known)}")
+    for p in params:
+        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    pts = points(params, method, samples, seed)
+    folder = _experiment(spec, pts, store, name=name, design=method,
+                         params=[vars(p) for p in params], replicates=replicates,
+                         master_seed=seed, batch_size=batch, workers=workers,
+                         scheduler=scheduler, resume=resume, keep_series=False)  # fmt: skip
+    query = f"SELECT run, status, \"{output}\" FROM runs WHERE experiment = '{folder.name}'"
+    rows = connect(store).sql(query + " ORDER BY run").fetchall()
+    if any(r[1] != "ok" for r in rows):
+        raise NarodError(f"{folder}: some runs failed; see `narod query` for their errors")
+    y = np.array([r[2] for r in rows], dtype=float).reshape(len(pts), replicates).mean(axis=1)
+    x = np.array([[pt[p.key] for p in params] for pt in pts])
+    indices = analyze(params, x, y, method, seed)
+    table = Table(*indices[0].keys(), box=None)
+    for r in indices:
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else v for v in r.values()))
+    out.print(table)
+    path = plot(indices, folder / f"sensitivity-{output}.png", f"{spec.scenario.name}: {output}")
+    out.print(f"wrote {path}")
 
 
 @app.command()

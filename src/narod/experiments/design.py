@@ -13,7 +13,7 @@ import numpy as np
 
 from narod.errors import ScenarioError
 
-Design = Literal["grid", "lhs", "sobol"]
+Design = Literal["grid", "lhs", "sobol", "morris"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ def points(params: list[Param], design: Design, samples: int, seed: int) -> list
 
     ``grid`` is the full factorial of each parameter's ``n`` levels; ``lhs`` draws ``samples``
     Latin-hypercube points; ``sobol`` uses SALib's Saltelli/Sobol' sample of base size
-    ``samples`` (N (2D + 2) points), ready for a Sobol' analysis.
+    ``samples`` (N (2D + 2) points) and ``morris`` SALib's ``samples`` Morris trajectories
+    (N (D + 1) points), ready for their analyses.
     """
     if not params:
         return [{}]
@@ -65,10 +66,14 @@ def points(params: list[Param], design: Design, samples: int, seed: int) -> list
 
         unit = qmc.LatinHypercube(d=len(params), seed=seed).random(samples)
         table = qmc.scale(unit, [p.low for p in params], [p.high for p in params])
-    else:
+    elif design == "sobol":
         from SALib.sample import sobol as sobol_sample
 
         table = sobol_sample.sample(problem(params), samples, calc_second_order=True, seed=seed)
+    else:
+        from SALib.sample import morris as morris_sample
+
+        table = morris_sample.sample(problem(params), samples, num_levels=4, seed=seed)
     return [{p.key: float(v) for p, v in zip(params, row, strict=True)} for row in table]
 
 
