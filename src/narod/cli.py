@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from narod.engine import simulate
 from narod.errors import NarodError
@@ -148,13 +149,21 @@ SchedulerOption = Annotated[
 ]
 
 
+class _RateColumn(ProgressColumn):
+    """Runs per second."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:.1f} runs/s" if task.speed else "")
+
+
 def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> Path:
     from narod.experiments.runner import run_experiment
     from narod.experiments.store import open_store, status
 
     open_store(store)  # a bad store path fails before the progress bar starts
     done = TextColumn("{task.completed}/{task.total} runs, {task.fields[failed]} failed")
-    columns = (TextColumn("{task.description}"), BarColumn(), done, TimeRemainingColumn())
+    rate = _RateColumn()
+    columns = (TextColumn("{task.description}"), BarColumn(), done, rate, TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(spec.scenario.name, total=None, failed=0)
 
@@ -334,3 +343,6 @@ def main() -> None:
     except (NarodError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted: finished runs are kept; continue with --resume", file=sys.stderr)
+        sys.exit(130)
