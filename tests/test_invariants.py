@@ -90,3 +90,15 @@ def test_scheduled_cops_are_deployed_and_withdrawn():
     assert cops[0] == round(0.074 * 900)
     assert cops[-1] == round(0.01 * 900)
     assert (np.diff(cops[50:551]) <= 0).all()  # a steady withdrawal
+
+
+def test_tall_grids_split_into_bands_give_the_same_run_on_one_and_two_threads():
+    """Moves are settled band by band (64+ rows each); several bands must not race."""
+    spec = _spec({"grid.width": 60, "grid.height": 300, "scenario.activation": "synchronous",
+                  "scenario.preset": "mesa"})  # fmt: skip
+    one = narod.simulate(spec, seed=3, ticks=15, threads=1)
+    two = narod.simulate(spec, seed=3, ticks=15, threads=2)
+    assert one.table.equals(two.table)
+    run = EpsteinRun(spec, 3, 15)
+    run.advance(15)
+    run.world.check()

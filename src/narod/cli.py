@@ -27,6 +27,10 @@ from narod.scenario.loading import (
 )
 from narod.scenario.schema import Spec
 
+# Typer bundles its own Click; its usage errors derive from this class (found, not imported,
+# because the bundled module is private).
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -98,7 +102,7 @@ def _summary(result: Result) -> Table:
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
-    seed: Annotated[int, typer.Option(help="Fixes every random draw.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Fixes every random draw.")] = 0,
     ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
     set_: SetOption = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write the series here.")] = None,
@@ -106,6 +110,8 @@ def run(
     plot: Annotated[bool, typer.Option(help="Also write series.png to --out.")] = False,
 ) -> None:
     """Run a scenario once and print a summary; with --out, write the time series."""
+    if plot and out_dir is None:
+        raise NarodError("--plot: also give --out DIR, where the plot is written")
     spec = _spec(scenario, set_)
     result = _run_with_progress(spec, seed, ticks, threads)
     out.print(_summary(result))
@@ -180,7 +186,9 @@ def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> Path:
 def ensemble(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
     runs: Annotated[int, typer.Option(min=1, help="Number of runs.")] = 100,
-    seed: Annotated[int, typer.Option(help="Master seed; run i gets a seed derived from it.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Master seed; run i gets a seed derived from it.")
+    ] = 0,
     ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
@@ -206,7 +214,7 @@ def sweep(
     design: Annotated[str, typer.Option(help="grid, lhs, sobol or morris.")] = "grid",
     samples: Annotated[int, typer.Option(min=1, help="Points (lhs) or base size (sobol).")] = 16,
     replicates: Annotated[int, typer.Option(min=1, help="Runs per point.")] = 1,
-    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
     ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
@@ -243,7 +251,7 @@ def sensitivity(
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
     samples: Annotated[int, typer.Option(min=2, help="Base sample size.")] = 64,
     replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per point.")] = 1,
-    seed: Annotated[int, typer.Option(help="Master seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
     ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
@@ -339,10 +347,26 @@ def query(
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("interrupted: finished work is kept", file=sys.stderr)
+        sys.exit(130)
+    except _CLICK_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
+            print(exc.ctx.get_help(), file=sys.stderr)
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(2)
     except (NarodError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except MemoryError:
+        print("error: not enough memory for this run (try a smaller grid or fewer ticks)",
+              file=sys.stderr)  # fmt: skip
+        sys.exit(2)
     except KeyboardInterrupt:
-        print("interrupted: finished runs are kept; continue with --resume", file=sys.stderr)
+        print("interrupted: finished work is kept", file=sys.stderr)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -46,8 +46,12 @@ def simulate(
     progress : called as ``progress(done, total)`` between chunks of ticks.
     """
     ticks = spec.scenario.ticks if ticks is None else ticks
-    if ticks < 0:
-        raise ValueError("ticks must be non-negative")
+    if ticks < 0 or seed < 0:
+        raise ValueError("ticks and seed must be non-negative")
+    if ticks != spec.scenario.ticks:  # the result records what ran
+        spec = spec.model_copy(
+            update={"scenario": spec.scenario.model_copy(update={"ticks": ticks})}
+        )
     previous = numba.get_num_threads()
     if threads is not None:
         numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
@@ -57,13 +61,13 @@ def simulate(
             series, steps, agents = granovetter.run(spec, seed, ticks)
         else:
             run = EpsteinRun(spec, seed, ticks)
+            agents = run.world.citizens_alive() + run.world.cops_on_duty()
             chunk = max(1, ticks // 50)
             for until in range(chunk, ticks + chunk, chunk):
                 run.advance(min(until, ticks))
                 if progress is not None:
                     progress(run.tick, ticks)
             series, steps = run.series(), run.agent_steps
-            agents = run.world.capacity
         wall = time.perf_counter() - start
     finally:
         numba.set_num_threads(previous)

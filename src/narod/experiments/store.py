@@ -15,8 +15,6 @@ DuckDB reads the whole store at once (``query``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,22 +23,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from narod.errors import NarodError
+from narod.results.files import write_atomic
 
 
 class StoreError(NarodError):
     """The store path or an experiment in it is not usable."""
-
-
-def write_atomic(path: Path, write) -> None:
-    """Write ``path`` through ``write(tmp_path)`` and a rename: complete or absent."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def open_store(path: str | Path) -> Path:

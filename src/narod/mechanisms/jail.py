@@ -8,7 +8,7 @@ LIFE = 2**31 - 1  # a term never served out (J_max = inf)
 
 ZERO_TO_MAX = 0  # uniform integer 0..J_max inclusive (Mesa: random.randint(0, J_max))
 ZERO_TO_MAX_MINUS_ONE = 1  # NetLogo: random max-jail-term
-ONE_TO_MAX = 2  # at least one tick in jail
+ONE_TO_MAX = 2  # uniform integer 1..J_max (0 when J_max = 0)
 
 DRAWS = {"zero_to_max": ZERO_TO_MAX, "zero_to_max_minus_one": ZERO_TO_MAX_MINUS_ONE,
          "one_to_max": ONE_TO_MAX}  # fmt: skip

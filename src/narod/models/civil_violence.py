@@ -38,8 +38,6 @@ COLUMNS = ("active", "quiet", "jailed", "cops", "turned_active", "arrests")
 # turned_active: citizens who went from quiet (or jail) to active during the tick, arrested or not
 # by its end; arrests: agents jailed during the tick. Both show what end-of-tick counts hide.
 ON_ACTIVATION, END_OF_TICK = 0, 1
-# Purposes of the counter-based draws of the synchronous scheme.
-_P_MOVE, _P_CHOICE, _P_ARREST, _P_TERM = 1, 2, 3, 4
 
 
 class Rules(NamedTuple):

@@ -116,7 +116,6 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, adjacent, kills, clone_p, agei
             order[i], order[j] = order[j], order[i]
         killed = 0
         born_before = n_free
-        deaths_by_killing = 0
         for i in range(n):
             a = order[i]
             if state[a] == S_DEAD or state[a] == S_RESERVE or w.born[a] == t:
@@ -128,10 +127,9 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, adjacent, kills, clone_p, agei
                     n_free, max_age, t, buf, rows, st,
                 )  # fmt: skip
                 killed += k
-                deaths_by_killing += k
             else:
                 _step_cop(w, a, r, vis_cop, rows, st)  # arrests are not recorded in Model II
-        births = born_before + deaths_by_killing - n_free
+        births = born_before + killed - n_free  # each killing frees a slot, each birth takes one
         died = 0
         if ageing:
             n_free, died = age_one_tick(w, free_slots, n_free)

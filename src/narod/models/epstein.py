@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
 
 import numpy as np
 
 from narod import rng
-from narod.errors import ScenarioError
 from narod.mechanisms.arrest_probability import RULES as RATIO_RULES
 from narod.mechanisms.jail import DRAWS
 from narod.models import civil_violence, communal_violence, synchronous
@@ -17,7 +16,9 @@ from narod.scenario.schema import Spec
 from narod.world.grid import neighbourhood
 from narod.world.population import S_DEAD, World, place
 
-Progress = Callable[[int, int], None]
+# Numba's workqueue threading layer (see engine.py) aborts the process if two threads launch
+# parallel kernels at once; synchronous runs from several threads take turns instead.
+_PARALLEL_LOCK = threading.Lock()
 
 
 def rules(spec: Spec) -> civil_violence.Rules:
@@ -33,7 +34,11 @@ def rules(spec: Spec) -> civil_violence.Rules:
         max_term=-1 if math.isinf(jmax) else int(jmax),
         draw=DRAWS[spec.jail.draw],
         keeps_cell=bool(spec.jail.keeps_cell),
-        countdown=0 if spec.jail.countdown == "on_activation" else 1,
+        countdown=(
+            civil_violence.ON_ACTIVATION
+            if spec.jail.countdown == "on_activation"
+            else civil_violence.END_OF_TICK
+        ),
         decide_first=spec.movement.order == "decide_then_move",
         citizens_move=spec.movement.enabled,
         cops_move=spec.movement.cops,
@@ -116,15 +121,7 @@ class EpsteinRun:
             civil_violence.count_states(self.world.kind, self.world.state, self.counts[0])
         self.agent_steps = 0
         self.tick = 0
-        if spec.scenario.activation == "synchronous":
-            reach = max(self.vision_citizen.reach, self.vision_cop.reach)
-            if self.vision_citizen.wraps or self.vision_cop.wraps:
-                raise ScenarioError(
-                    spec.scenario.name,
-                    "grid.width",
-                    f"synchronous activation needs a grid of at least {2 * reach + 1} cells "
-                    "each way for this vision (smaller tori wrap the vision onto itself)",
-                )
+        if not sequential:  # the schema made sure the vision does not wrap the torus
             self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
             self.claim = np.full(g.width * g.height, -1, dtype=np.int32)
@@ -148,11 +145,12 @@ class EpsteinRun:
                 self.tick, until, self.order, self.rows, self.stream, self.counts,
             )  # fmt: skip
         else:
-            steps = synchronous.run_synchronous(
-                w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
-                self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
-                self.priority, self.counts,
-            )  # fmt: skip
+            with _PARALLEL_LOCK:
+                steps = synchronous.run_synchronous(
+                    w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
+                    self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
+                    self.priority, self.counts,
+                )  # fmt: skip
         self.agent_steps += int(steps)
         self.tick = until
 

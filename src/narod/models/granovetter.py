@@ -44,7 +44,7 @@ def run(spec: Spec, seed: int, ticks: int) -> tuple[dict[str, np.ndarray], int, 
     else:
         h, w = spec.grid.height, spec.grid.width
         n = h * w
-        fractions = draw_thresholds(spec, gen, n).reshape(h, w).astype(np.float32)
+        fractions = draw_thresholds(spec, gen, n).reshape(h, w)
         active = np.zeros((h, w), dtype=bool)
         instigators = gen.choice(n, size=min(spec.thresholds.seeds, n), replace=False)
         active.ravel()[instigators] = True

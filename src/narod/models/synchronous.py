@@ -25,7 +25,7 @@ from narod.mechanisms.grievance import grievance
 from narod.mechanisms.jail import serve_one_tick, term_from_uniform
 from narod.mechanisms.movement import move_to
 from narod.mechanisms.policing import set_cops_on_duty
-from narod.models.civil_violence import Rules, _decide, reenter
+from narod.models.civil_violence import Rules, _cops_on_duty, _decide, reenter
 from narod.world.look import count, kth
 from narod.world.population import (
     ACTIVE,
@@ -43,7 +43,8 @@ from narod.world.population import (
 
 _MASK = (1 << 21) - 1
 _COPS, _ACTIVES, _EMPTIES = 0, 21, 42  # bit offsets of the packed fields
-_P_MOVE, _P_ARREST, _P_TERM, _P_CHOICE = 1, 2, 3, 4  # purposes of the hashed draws (+8 k)
+# Purposes of the hashed draws: the same (seed, tick, agent) gives independent numbers for each.
+_P_MOVE, _P_ARREST, _P_TERM, _P_CHOICE, _P_CHOICE_EXACT = 1, 2, 3, 4, 5
 MIN_BAND = 64  # rows per band of moves, at least; bands depend on the grid, never on threads
 
 
@@ -281,7 +282,8 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     n_emp = count(code, cell, width, height, vis)[2]
     if n_emp == 0:
         return -1
-    return kth(code, cell, width, height, vis, EMPTY, int(rng.hash_uniform(key, t, a, 7) * n_emp))
+    k = int(rng.hash_uniform(key, t, a, _P_CHOICE_EXACT) * n_emp)
+    return kth(code, cell, width, height, vis, EMPTY, k)
 
 
 @njit(cache=True, _nrt=False)
@@ -388,9 +390,7 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
     ``prefix`` (see :func:`prefix_shape`), ``target`` (per agent, all -1), ``claim`` (per cell,
     all -1) and ``priority`` (per cell) are scratch arrays. Returns the number of agent activations.
     """
-    on_duty = 0
-    for i in range(w.kind.shape[0]):
-        on_duty += w.kind[i] == COP_KIND and w.state[i] == S_QUIET
+    on_duty = _cops_on_duty(w.kind, w.state)
     steps = 0
     for t in range(t0 + 1, t1 + 1):
         on_duty = set_cops_on_duty(w.code, w.occupant, w.position, w.kind, w.state,

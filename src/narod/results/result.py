@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from narod.results.files import write_atomic
 from narod.results.outbursts import Outbursts, outbursts
 from narod.scenario.loading import to_toml
 from narod.scenario.schema import Spec
@@ -54,21 +53,15 @@ class Result:
         """
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        params = f"# seed = {self.seed}\n" + to_toml(self.spec)
+        params = (
+            f"# what ran; run it again with: narod run params.toml --seed {self.seed}\n"
+            + to_toml(self.spec)
+        )
         writers = {
             "timeseries.csv": lambda p: pa_csv.write_csv(self.table, p),
             "timeseries.parquet": lambda p: pq.write_table(self.table, p),
             "params.toml": lambda p: Path(p).write_text(params, encoding="utf-8"),
         }
-        written = []
         for name, write in writers.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            os.close(fd)
-            try:
-                write(tmp)
-                os.replace(tmp, out / name)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-            written.append(out / name)
-        return written
+            write_atomic(out / name, write)
+        return [out / name for name in writers]

@@ -16,7 +16,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from narod.errors import ScenarioError
-from narod.scenario.schema import PRESETS, Spec
+from narod.scenario.schema import PRESETS, ScheduleEntry, Spec
 
 BUILTIN_PACKAGE = "narod.scenario.builtin"
 
@@ -44,7 +44,7 @@ def read_raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     """The raw dictionary of a scenario and the name of its source, for messages."""
     text = str(name_or_path)
     path = Path(text)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or path.is_file() or (text not in builtin_names() and path.exists()):
         if not path.is_file():
             raise ScenarioError(text, None, "no such scenario file")
         try:
@@ -95,10 +95,11 @@ def apply_overrides(raw: dict[str, Any], overrides: dict[str, Any], source: str)
 
 
 def _with_preset(raw: dict[str, Any], source: str) -> dict[str, Any]:
-    preset = raw.get("scenario", {}).get("preset", "none")
+    info = raw.get("scenario", {})
+    preset = info.get("preset", "none") if isinstance(info, dict) else "none"
     if preset == "none":
         return raw
-    if preset not in PRESETS:
+    if not isinstance(preset, str) or preset not in PRESETS:
         raise ScenarioError(
             source,
             "scenario.preset",
@@ -120,7 +121,9 @@ def _first_error(exc: ValidationError, source: str) -> ScenarioError:
     if err["type"] == "extra_forbidden":
         message = "unknown key"
         section = str(err["loc"][0]) if err["loc"] else ""
-        if len(err["loc"]) > 1 and section in Spec.model_fields:
+        if section == "schedule":
+            message += "; expected one of: " + ", ".join(ScheduleEntry.model_fields)
+        elif len(err["loc"]) > 1 and section in Spec.model_fields:
             known = ", ".join(Spec.model_fields[section].annotation.model_fields)  # type: ignore[union-attr]
             message += f"; expected one of: {known}"
         elif len(err["loc"]) == 1:

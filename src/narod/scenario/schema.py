@@ -16,14 +16,15 @@ Activation = Literal["sequential", "synchronous"]
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # NaN and infinity are refused everywhere except where a key says so (jail.max_term).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class ScenarioInfo(Section):
     name: str = "unnamed"
     model: Model = "civil_violence"
     description: str = ""
-    ticks: int = Field(1000, ge=0, description="number of ticks to run")
+    ticks: int = Field(1000, ge=0, le=100_000_000, description="number of ticks to run")
     activation: Activation = "sequential"
     preset: Literal["paper", "netlogo", "mesa", "none"] = Field(
         "none", description="fills the implementation choices that the file leaves unset"
@@ -60,11 +61,11 @@ class Grievance(Section):
 
 class Activation_(Section):
     threshold: float = Field(0.1, ge=0.0, description="T: active iff G - N > T")
-    alpha: float = Field(0.0, ge=0.0, description="N = R P J_max^alpha; 0 is the paper")
+    alpha: float = Field(0.0, ge=0.0, le=10.0, description="N = R P J_max^alpha; 0 is the paper")
 
 
 class ArrestProbability(Section):
-    k: float = Field(2.302585092994046, gt=0.0, description="P = 1 - exp(-k ratio(C/A))")
+    k: float = Field(2.302585092994046, gt=0.0, le=1e6, description="P = 1 - exp(-k ratio(C/A))")
     ratio: Literal["floor", "round", "literal"] | None = None
     self_count: Literal["once", "twice_when_active"] | None = None
 
@@ -87,15 +88,23 @@ class Arrest(Section):
 
 
 class Jail(Section):
-    max_term: float = Field(30, ge=0.0, description="J_max; inf means life")
+    max_term: float = Field(
+        30, ge=0.0, allow_inf_nan=True, description="J_max; inf means life, else below 2**31 - 1"
+    )
     draw: Literal["zero_to_max", "zero_to_max_minus_one", "one_to_max"] | None = None
     keeps_cell: bool | None = Field(None, description="jailed agents keep blocking their cell")
     countdown: Literal["on_activation", "end_of_tick"] | None = None
 
     @model_validator(mode="after")
     def _integral(self) -> Jail:
-        if not math.isinf(self.max_term) and self.max_term != int(self.max_term):
-            raise ValueError(f"max_term must be a whole number or inf (got {self.max_term})")
+        if math.isnan(self.max_term):
+            raise ValueError("max_term must be a whole number or inf (got nan)")
+        if not math.isinf(self.max_term) and (
+            self.max_term != int(self.max_term) or self.max_term >= 2**31 - 1
+        ):
+            raise ValueError(
+                f"max_term must be a whole number below 2147483647, or inf (got {self.max_term})"
+            )
         return self
 
 
@@ -119,7 +128,7 @@ class Thresholds(Section):
     """Granovetter's threshold model (population-wide or on a grid)."""
 
     distribution: Literal["uniform", "normal", "list"] = "uniform"
-    n: int = Field(100, ge=1)
+    n: int = Field(100, ge=1, le=100_000_000)
     mean: float = 25.0
     sd: float = Field(10.0, ge=0.0)
     values: list[float] = Field(default_factory=list, description="explicit thresholds (list)")
@@ -185,9 +194,43 @@ class Spec(Section):
                 "implementation choices not set: " + ", ".join(unset) + " (set them, or set "
                 "scenario.preset to paper, netlogo or mesa)"
             )
+        cells = self.grid.width * self.grid.height
+        if cells >= 2**31:
+            raise ValueError(f"grid: width x height must be below 2**31 cells (got {cells:,})")
+        if self.arrest.cop_moves_to_site and self.jail.keeps_cell:
+            raise ValueError(
+                "arrest.cop_moves_to_site: a jailed agent that keeps its cell leaves no site to "
+                "step onto (set jail.keeps_cell = false)"
+            )
+        if self.scenario.model == "threshold_grid":
+            side = min(self.grid.width, self.grid.height)
+            if 2 * self.thresholds.radius + 1 > side:
+                raise ValueError(
+                    f"thresholds.radius: 2 x radius + 1 must fit the grid ({side} cells)"
+                )
+            if self.thresholds.distribution == "list" and len(self.thresholds.values) != cells:
+                raise ValueError(
+                    f"thresholds.values: a grid needs one threshold per cell ({cells})"
+                )
+        if self.scenario.model == "threshold" and self.thresholds.distribution == "list":
+            if not self.thresholds.values:
+                raise ValueError("thresholds.values: give at least one threshold")
         sync = self.scenario.activation == "synchronous"
         if sync and self.scenario.model == "communal_violence":
             raise ValueError("scenario.activation: communal_violence runs only 'sequential'")
+        if sync:
+            need = 2 * int(max(self.vision.citizen, self.vision.cop)) + 1
+            for key in ("width", "height"):
+                if getattr(self.grid, key) < need:
+                    raise ValueError(
+                        f"grid.{key}: synchronous activation needs at least {need} cells each "
+                        "way for this vision (a smaller torus wraps the vision onto itself)"
+                    )
+        if sync and self.arrest.cop_moves_to_site and self.movement.order == "decide_then_move":
+            raise ValueError(
+                "arrest.cop_moves_to_site: with synchronous activation it needs "
+                "movement.order = move_then_decide"
+            )
         return self
 
 
