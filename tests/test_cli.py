@@ -65,6 +65,45 @@ def test_run_writes_series_and_params(tmp_path, capsys):
         (["run", "epstein-2", "--set", "scenario.preset=nope"], ["scenario.preset"]),
         (["run", "epstein-2", "--set", "no_equals_sign"], ["key=value"]),
         (["show", "epstein-2", "--set", "jail.max_term=2.5"], ["max_term", "whole number"]),
+        (["run", "epstein-2", "--set", "jail.max_term=3e9"], ["max_term", "below 2147483647"]),
+        (["run", "epstein-2", "--set", "arrest_probability.k=inf"], ["k", "finite"]),
+        (["run", "epstein-2", "--set", "scenario=5"], ["scenario", "dictionary"]),
+        (["run", "epstein-2", "--set", "scenario.preset=[1]"], ["scenario.preset"]),
+        (
+            [
+                "run",
+                "epstein-2",
+                "--set",
+                'schedule=[{key="grievance.legitimacy", ticks=[1], values=[0.5], kye=1}]',
+            ],
+            ["schedule.0.kye", "unknown key", "interpolation"],
+        ),
+        (["run", "epstein-2", "--seed", "-1"], ["--seed"]),
+        (["run", "epstein-2", "--nope"], ["--nope"]),
+        (["run", "epstein-2", "--plot"], ["--out"]),
+        (["run", "epstein-mesa", "--set", "arrest.cop_moves_to_site=true"], ["keeps_cell"]),
+        (
+            [
+                "run",
+                "epstein-2",
+                "--set",
+                "scenario.activation=synchronous",
+                "--set",
+                "grid.height=10",
+            ],
+            ["grid.height", "synchronous"],
+        ),
+        (
+            [
+                "run",
+                "granovetter-uniform",
+                "--set",
+                "scenario.model=threshold_grid",
+                "--set",
+                "grid.width=2",
+            ],
+            ["thresholds.radius"],
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, words, capsys):
@@ -88,3 +127,20 @@ def test_broken_toml_file(tmp_path, capsys):
 def test_missing_file(tmp_path, capsys):
     code, _, err = call(["run", str(tmp_path / "nope.toml")], capsys)
     assert code == 2 and "no such scenario file" in err
+
+
+def test_a_folder_named_like_a_builtin_does_not_hide_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "epstein-2").mkdir()
+    code, out, _ = call(["show", "epstein-2"], capsys)
+    assert code == 0 and 'name = "epstein-2"' in out
+
+
+def test_params_toml_reruns_what_ran(tmp_path, capsys):
+    call(["run", "epstein-2", "--ticks", "40", "--seed", "9", "--out", str(tmp_path)], capsys)
+    first = (tmp_path / "timeseries.csv").read_text()
+    text = (tmp_path / "params.toml").read_text()
+    assert "--seed 9" in text.splitlines()[0] and "ticks = 40" in text
+    again = tmp_path / "again"
+    call(["run", str(tmp_path / "params.toml"), "--seed", "9", "--out", str(again)], capsys)
+    assert (again / "timeseries.csv").read_text() == first
