@@ -7,6 +7,7 @@ By default a local Dask cluster on 127.0.0.1 with one single-threaded worker per
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -162,16 +163,29 @@ def run_experiment(
     with _client(workers, scheduler) as client:
         from distributed import as_completed
 
-        futures = [client.submit(run_batch, *args(b), key=f"{name}-batch-{b}", pure=False)
-                   for b in todo]  # fmt: skip
+        # A bounded window of tasks in flight keeps the client's memory flat however many
+        # runs there are; results are written by the workers and never held here.
+        window = 4 * max(1, len(client.scheduler_info()["workers"]))
+        pending = iter(todo)
+
+        def submit(b: int):
+            return client.submit(run_batch, *args(b), key=f"{name}-batch-{b}", pure=False)
+
+        live = {submit(b) for b in itertools.islice(pending, window)}
+        in_flight = as_completed(live)
         try:
-            for future in as_completed(futures):
+            for future in in_flight:
                 ok, bad = future.result()
+                live.discard(future)
                 done, failed = done + ok + bad, failed + bad
                 if progress:
                     progress(done, failed, len(runs))
+                nxt = next(pending, None)
+                if nxt is not None:
+                    live.add(new := submit(nxt))
+                    in_flight.add(new)
         except BaseException:
-            client.cancel(futures)
+            client.cancel(list(live))
             raise
     return folder
 
