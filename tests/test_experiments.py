@@ -203,3 +203,32 @@ def test_sensitivity_from_the_command_line(tmp_path, capsys):
     assert png.read_bytes()[:4] == b"\x89PNG"
     code, _, err = call_cli([*args[:4], "--output", "nope", "--store", str(tmp_path)], capsys)
     assert code == 2 and "final_participation" in err
+
+
+def test_calibration_recovers_a_known_legitimacy(tmp_path, capsys):
+    """ABC-SMC on a target made at L = 0.82 (mean actives over 300 ticks, 6 seeds: 36.0)."""
+    targets = tmp_path / "targets.csv"
+    targets.write_text("metric,value\nmean_active,36.0\n")
+    args = ["calibrate", "epstein-2", "--targets", str(targets), "--param",
+            "grievance.legitimacy=0.7:0.9", "--ticks", "300", "--population", "30",
+            "--generations", "3", "--out", str(tmp_path / "cal"), "--workers", "0"]  # fmt: skip
+    code, out, err = call_cli(args, capsys)
+    assert code == 0, err
+    rows = (tmp_path / "cal" / "posterior.csv").read_text().splitlines()
+    values = np.array([[float(v) for v in r.split(",")] for r in rows[1:]])
+    assert len(values) == 30 and abs(values[:, 1].sum() - 1) < 1e-9
+    assert np.all((values[:, 0] >= 0.7) & (values[:, 0] <= 0.9))
+    mean = float(np.sum(values[:, 0] * values[:, 1]))
+    assert abs(mean - 0.82) < 0.025
+    assert (tmp_path / "cal" / "posterior.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_bad_targets_file(tmp_path, capsys):
+    targets = tmp_path / "targets.csv"
+    targets.write_text("metric,value\nnope,1\n")
+    args = ["calibrate", "epstein-2", "--targets", str(targets), "--param",
+            "grievance.legitimacy=0.7:0.9", "--workers", "0", "--out", str(tmp_path)]  # fmt: skip
+    code, _, err = call_cli(args, capsys)
+    assert code == 2 and "nope" in err and "mean_active" in err
+    code, _, err = call_cli([*args[:3], str(tmp_path / "missing.csv"), *args[4:]], capsys)
+    assert code == 2 and "missing.csv" in err

@@ -302,6 +302,49 @@ def sensitivity(
 
 
 @app.command()
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    targets: Annotated[Path, typer.Option(help="CSV with columns metric,value.")],
+    param: ParamOption = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("calibration"),
+    population: Annotated[int, typer.Option(min=2, help="Particles per generation.")] = 100,
+    generations: Annotated[int, typer.Option(min=1, help="ABC-SMC generations.")] = 5,
+    replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per particle.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
+    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Fit parameters to targets by ABC-SMC (pyABC); write the posterior and a plot."""
+    from narod.experiments.calibration import calibrate as run_calibration
+    from narod.experiments.calibration import read_targets
+    from narod.experiments.design import Param
+    from narod.experiments.runner import dask_client
+
+    if not param:
+        raise NarodError("--param: give at least one KEY=LOW:HIGH")
+    params = [Param.parse(p) for p in param]
+    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
+    spec = _spec(scenario, assignments)
+    for p in params:
+        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    wanted = read_targets(targets, spec.scenario.model)
+    kwargs = dict(population=population, generations=generations, replicates=replicates,
+                  seed=seed)  # fmt: skip
+    if workers == 0 and scheduler is None:
+        summary = run_calibration(spec, params, wanted, out_dir, **kwargs)
+    else:
+        with dask_client(workers, scheduler) as client:
+            summary = run_calibration(spec, params, wanted, out_dir, client=client, **kwargs)
+    table = Table("parameter", "mean", "sd", "5 %", "95 %", box=None)
+    for key, s in summary.items():
+        table.add_row(key, *(f"{s[k]:.4g}" for k in ("mean", "sd", "q05", "q95")))
+    out.print(table)
+    out.print(f"wrote {out_dir / 'posterior.csv'}, {out_dir / 'posterior.png'}")
+
+
+@app.command()
 def experiments(store: Annotated[Path, typer.Argument(help="The results store.")]) -> None:
     """List the experiments of a store, with their status."""
     from narod.experiments.store import status

@@ -160,7 +160,7 @@ def run_experiment(
             if progress:
                 progress(done, failed, len(runs))
         return folder
-    with _client(workers, scheduler) as client:
+    with dask_client(workers, scheduler) as client:
         from distributed import as_completed
 
         # A bounded window of tasks in flight keeps the client's memory flat however many
@@ -190,7 +190,7 @@ def run_experiment(
     return folder
 
 
-class _client:
+class dask_client:
     """A Dask client: to ``scheduler`` if given, else to a new local cluster on 127.0.0.1."""
 
     def __init__(self, workers: int | None, scheduler: str | None) -> None:
