@@ -109,6 +109,23 @@ def test_a_killed_experiment_resumes_without_loss(tmp_path):
     assert [r[0] for r in rows] == list(range(30))  # each run exactly once
     assert not list((tmp_path / "k").glob("*/.batch-*"))
     assert status(tmp_path)[0]["status"] == "finished"
+    # finished: the batches are compacted into one file per kind, nothing lost or doubled
+    assert [p.name for p in runs.iterdir()] == ["all.parquet"]
+    assert pq.read_table(runs / "all.parquet").num_rows == 30
+
+
+def test_compaction_interrupted_half_way_loses_and_doubles_nothing(tmp_path):
+    from narod.experiments.store import compact
+
+    spec = narod.load_scenario("epstein-2", **{"scenario.ticks": 10})
+    folder = run_experiment(spec, [{}], tmp_path, name="c", replicates=6, batch_size=2,
+                            workers=0)  # fmt: skip
+    table = pq.read_table(folder / "runs" / "all.parquet")
+    pq.write_table(table.slice(0, 2), folder / "runs" / "batch-00000.parquet")  # a leftover
+    rows = connect(tmp_path).sql("SELECT run FROM runs ORDER BY run").fetchall()
+    assert [r[0] for r in rows] == list(range(6))
+    compact(folder)
+    assert [p.name for p in (folder / "runs").iterdir()] == ["all.parquet"]
 
 
 def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path):

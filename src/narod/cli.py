@@ -412,4 +412,6 @@ def main() -> None:
     except KeyboardInterrupt:
         print("interrupted: finished work is kept", file=sys.stderr)
         sys.exit(130)
+    if code == 130:  # Typer turns Ctrl-C into exit code 130
+        print("interrupted: finished work is kept", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

@@ -8,6 +8,7 @@ By default a local Dask cluster on 127.0.0.1 with one single-threaded worker per
 from __future__ import annotations
 
 import itertools
+import logging
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -159,6 +160,7 @@ def run_experiment(
             done, failed = done + ok + bad, failed + bad
             if progress:
                 progress(done, failed, len(runs))
+        st.compact(folder)
         return folder
     with dask_client(workers, scheduler) as client:
         from distributed import as_completed
@@ -187,6 +189,7 @@ def run_experiment(
         except BaseException:
             client.cancel(list(live))
             raise
+    st.compact(folder)
     return folder
 
 
@@ -200,6 +203,10 @@ class dask_client:
     def __enter__(self):
         from distributed import Client, LocalCluster
 
+        # Tornado logs an internal error of distributed when Ctrl-C cancels a wait; the
+        # interruption itself is reported by the command line.
+        logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
+
         if self.scheduler:
             try:
                 self.client = Client(self.scheduler, timeout="5s")
@@ -212,7 +219,8 @@ class dask_client:
 
         n = self.workers or os.cpu_count() or 1
         self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                    host="127.0.0.1", dashboard_address=None)  # fmt: skip
+                                    host="127.0.0.1", dashboard_address=None,
+                                    silence_logs=logging.ERROR)  # fmt: skip
         self.client = Client(self.cluster)
         return self.client
 

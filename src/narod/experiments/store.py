@@ -6,6 +6,7 @@
       NAME/manifest.json          what ran: scenario, design, seeds, narod version
       NAME/runs/batch-00000.parquet   one row per run: index, seed, parameters, metrics, status
       NAME/series/batch-00000.parquet one row per run and tick (optional)
+      NAME/runs/all.parquet           the batches merged, once the experiment has finished
 
 Workers write their own files, each under a temporary name and then renamed, so a file is
 complete or absent; a killed experiment resumes by running only the batches with no file.
@@ -68,9 +69,37 @@ def batch_path(folder: Path, kind: str, batch: int) -> Path:
     return folder / kind / f"batch-{batch:05d}.parquet"
 
 
+COMPACT = "all.parquet"  # the one file a finished experiment's batches are merged into
+
+
 def done_batches(folder: Path) -> set[int]:
-    """Batches whose run file exists (and is therefore complete)."""
+    """Batches whose run file exists (and is therefore complete); all once compacted."""
+    if (folder / "runs" / COMPACT).exists():
+        return set(range(read_manifest(folder)["batches"]))
     return {int(p.stem.split("-")[1]) for p in (folder / "runs").glob("batch-*.parquet")}
+
+
+def files(folder: Path, kind: str) -> list[Path]:
+    """The Parquet files holding an experiment's ``runs`` or ``series``."""
+    compact = folder / kind / COMPACT
+    return [compact] if compact.exists() else sorted((folder / kind).glob("batch-*.parquet"))
+
+
+def compact(folder: Path) -> None:
+    """Merge a finished experiment's batch files into one file per kind.
+
+    The merged file is written (atomically) before the batch files are removed, and once it
+    exists the batch files are ignored, so a crash in between loses and duplicates nothing.
+    """
+    for kind in ("runs", "series"):
+        batches = sorted((folder / kind).glob("batch-*.parquet"))
+        target = folder / kind / COMPACT
+        if batches and not target.exists():
+            table = pa.concat_tables([pq.read_table(b) for b in batches], promote_options="default")
+            write_atomic(target, lambda p, t=table: pq.write_table(t, p))
+        if target.exists():
+            for b in batches:
+                b.unlink()
 
 
 def write_batch(folder: Path, batch: int, runs: pa.Table, series: pa.Table | None) -> None:
@@ -99,11 +128,13 @@ def connect(store: str | Path) -> duckdb.DuckDBPyConnection:
     )
     if rows:
         con.executemany("INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    folders = sorted(p for p in store.iterdir() if (p / "manifest.json").exists())
     for kind in ("runs", "series"):
-        pattern = str(store / "*" / kind / "batch-*.parquet")
-        if any(store.glob(f"*/{kind}/batch-*.parquet")):
+        paths = [str(f) for folder in folders for f in files(folder, kind)]
+        if paths:
+            listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
             con.execute(
-                f"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{pattern}', "
+                f"CREATE VIEW {kind} AS SELECT * FROM read_parquet([{listed}], "
                 "union_by_name = true, filename = true)"
             )
     return con
@@ -115,7 +146,7 @@ def status(store: str | Path) -> list[dict[str, Any]]:
     exps = con.execute("SELECT * FROM experiments ORDER BY experiment").fetchall()
     cols = [d[0] for d in con.description]
     counts: dict[str, tuple[int, int]] = {}
-    if any(Path(store).glob("*/runs/batch-*.parquet")):
+    if any(Path(store).glob("*/runs/*.parquet")):
         for name, ok, failed in con.execute(
             "SELECT experiment, count(*) FILTER (WHERE status = 'ok'), "
             "count(*) FILTER (WHERE status = 'failed') FROM runs GROUP BY experiment"
