@@ -248,7 +248,8 @@ def _vacate(occupant, chosen):
 
 @njit(cache=True, _nrt=False)
 def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
-    """A uniformly random empty cell in the vision shape around ``cell``, or -1 if none.
+    """A uniformly random empty cell in the vision shape around ``cell`` (-1 if none), and the
+    agent's random stream as left after the draws.
 
     Rejection sampling: draw cells of the shape uniformly until one is empty, which is uniform
     over the empty ones. With the usual 20-30 % of empty cells that takes 4-5 draws (two per
@@ -278,19 +279,18 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
                 yy += height if yy < 0 else (-height if yy >= height else 0)
                 other = yy * width + xx
             if code[other] == EMPTY:
-                return other
+                return other, state
     n_emp = count(code, cell, width, height, vis)[2]
     if n_emp == 0:
-        return -1
+        return -1, state
     k = int(rng.hash_uniform(key, t, a, _P_CHOICE_EXACT) * n_emp)
-    return kth(code, cell, width, height, vis, EMPTY, k)
+    return kth(code, cell, width, height, vis, EMPTY, k), state
 
 
 @njit(cache=True, _nrt=False)
-def _claim(claim, priority, cell, a, key, t):
-    """Agent ``a`` claims ``cell``; the lowest hashed priority keeps it (order-free; equal
-    priorities go to the lower agent index)."""
-    mine = np.uint32(rng.hash_u64(key, t, a, _P_MOVE) >> np.uint64(32))
+def _claim(claim, priority, cell, a, mine):
+    """Agent ``a`` claims ``cell`` with random priority ``mine``; the lowest keeps it
+    (order-free; equal priorities go to the lower agent index)."""
     holder = claim[cell]
     if holder < 0 or mine < priority[cell] or (mine == priority[cell] and a < holder):
         claim[cell] = a
@@ -318,10 +318,11 @@ def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, 
             if not free or not (r.citizens_move if citizen else r.cops_move):
                 continue
             vis = vis_cit if citizen else vis_cop
-            chosen = random_empty_in_vision(code, cell, width, height, vis, key, t, a)
+            chosen, stream = random_empty_in_vision(code, cell, width, height, vis, key, t, a)
             target[a] = chosen
-            if chosen >= 0:
-                _claim(claim, priority, chosen, a, key, t)
+            if chosen >= 0:  # the priority: the next number of the agent's own stream
+                mine = rng.xorshift_output(rng.xorshift(stream)) >> np.uint64(32)
+                _claim(claim, priority, chosen, a, np.uint32(mine))
 
 
 @njit(parallel=True, cache=True)
@@ -333,7 +334,8 @@ def _claim_chosen(occupant, width, height, reach, key, t, target, claim, priorit
         for cell in range(b * height // bands * width, (b + 1) * height // bands * width):
             a = occupant[cell]
             if a >= 0 and target[a] >= 0:
-                _claim(claim, priority, target[a], a, key, t)
+                mine = rng.hash_u64(key, t, a, _P_MOVE) >> np.uint64(32)
+                _claim(claim, priority, target[a], a, np.uint32(mine))
 
 
 @njit(parallel=True, cache=True)
