@@ -1,26 +1,12 @@
 """The command line: commands work, and bad input gives one line and exit code 2."""
 
-import sys
 import tomllib
 
 import pyarrow.parquet as pq
 import pytest
+from helpers import call_cli
 
-from narod import cli
-
-
-def call(args, capsys):
-    old = sys.argv
-    sys.argv = ["narod", *args]
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    finally:
-        sys.argv = old
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+call = call_cli
 
 
 def test_scenarios_lists_the_builtins(capsys):

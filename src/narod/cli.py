@@ -103,7 +103,7 @@ def _summary(result: Result) -> Table:
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
     seed: Annotated[int, typer.Option(min=0, help="Fixes every random draw.")] = 0,
-    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    ticks: TicksOption = None,
     set_: SetOption = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write the series here.")] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads (synchronous).")] = None,
@@ -153,6 +153,24 @@ SchedulerOption = Annotated[
     str | None,
     typer.Option(envvar="NAROD_SCHEDULER", help="Address of an existing Dask scheduler."),
 ]
+TicksOption = Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")]
+MasterSeedOption = Annotated[int, typer.Option(min=0, help="Master seed.")]
+ReplicatesOption = Annotated[int, typer.Option(min=1, help="Runs per point (averaged).")]
+BatchOption = Annotated[int, typer.Option(min=1, help="Runs per Dask task.")]
+ResumeOption = Annotated[bool, typer.Option(help="Continue a killed experiment.")]
+
+
+def _swept(scenario: str, param: list[str] | None, set_: list[str] | None, ticks: int | None):
+    """The scenario and its swept parameters; an unknown or ill-typed key fails before any run."""
+    from narod.experiments.design import Param
+
+    if not param:
+        raise NarodError("--param: give at least one KEY=LOW:HIGH[:N]")
+    params = [Param.parse(p) for p in param]
+    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
+    for p in params:
+        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    return _spec(scenario, assignments), params
 
 
 class _RateColumn(ProgressColumn):
@@ -189,14 +207,14 @@ def ensemble(
     seed: Annotated[
         int, typer.Option(min=0, help="Master seed; run i gets a seed derived from it.")
     ] = 0,
-    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    ticks: TicksOption = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
     name: NameOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
-    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+    batch: BatchOption = 10,
+    resume: ResumeOption = False,
     series: Annotated[bool, typer.Option(help="Also store every run's time series.")] = True,
 ) -> None:
     """Run a scenario many times with seeds derived from one master seed."""
@@ -213,30 +231,24 @@ def sweep(
     param: ParamOption = None,
     design: Annotated[str, typer.Option(help="grid, lhs, sobol or morris.")] = "grid",
     samples: Annotated[int, typer.Option(min=1, help="Points (lhs) or base size (sobol).")] = 16,
-    replicates: Annotated[int, typer.Option(min=1, help="Runs per point.")] = 1,
-    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
-    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    replicates: ReplicatesOption = 1,
+    seed: MasterSeedOption = 0,
+    ticks: TicksOption = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
     name: NameOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
-    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+    batch: BatchOption = 10,
+    resume: ResumeOption = False,
     series: Annotated[bool, typer.Option(help="Also store every run's time series.")] = False,
 ) -> None:
     """Run a scenario over a design of parameter values."""
-    from narod.experiments.design import Param, points
+    from narod.experiments.design import points
 
     if design not in ("grid", "lhs", "sobol", "morris"):
         raise NarodError(f"--design {design}: expected grid, lhs, sobol or morris")
-    if not param:
-        raise NarodError("--param: give at least one KEY=LOW:HIGH[:N]")
-    params = [Param.parse(p) for p in param]
-    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
-    spec = _spec(scenario, assignments)
-    for p in params:  # an unknown or ill-typed key fails here, before any run
-        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    spec, params = _swept(scenario, param, set_, ticks)
     _experiment(spec, points(params, design, samples, seed), store, name=name, design=design,
                 params=[vars(p) for p in params], replicates=replicates, master_seed=seed,
                 batch_size=batch, workers=workers, scheduler=scheduler, resume=resume,
@@ -250,37 +262,31 @@ def sensitivity(
     output: Annotated[str, typer.Option(help="The metric to explain, e.g. outbursts.")] = "",
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
     samples: Annotated[int, typer.Option(min=2, help="Base sample size.")] = 64,
-    replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per point.")] = 1,
-    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
-    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    replicates: ReplicatesOption = 1,
+    seed: MasterSeedOption = 0,
+    ticks: TicksOption = None,
     set_: SetOption = None,
     store: StoreOption = Path("results"),
     name: NameOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    batch: Annotated[int, typer.Option(min=1, help="Runs per Dask task.")] = 10,
-    resume: Annotated[bool, typer.Option(help="Continue a killed experiment.")] = False,
+    batch: BatchOption = 10,
+    resume: ResumeOption = False,
 ) -> None:
     """Sobol' or Morris sensitivity of a metric to the swept parameters (SALib)."""
     import numpy as np
 
-    from narod.experiments.design import Param, points
+    from narod.experiments.design import points
     from narod.experiments.metrics import METRICS
     from narod.experiments.sensitivity import analyze, plot
     from narod.experiments.store import connect
 
     if method not in ("sobol", "morris"):
         raise NarodError(f"--method {method}: expected sobol or morris")
-    if not param:
-        raise NarodError("--param: give at least one KEY=LOW:HIGH")
-    params = [Param.parse(p) for p in param]
-    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
-    spec = _spec(scenario, assignments)
+    spec, params = _swept(scenario, param, set_, ticks)
     known = METRICS[spec.scenario.model]
     if output not in known:
         raise NarodError(f"--output {output!r}: expected one of {', '.join(known)}")
-    for p in params:
-        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
     pts = points(params, method, samples, seed)
     folder = _experiment(spec, pts, store, name=name, design=method,
                          params=[vars(p) for p in params], replicates=replicates,
@@ -310,8 +316,8 @@ def calibrate(
     population: Annotated[int, typer.Option(min=2, help="Particles per generation.")] = 100,
     generations: Annotated[int, typer.Option(min=1, help="ABC-SMC generations.")] = 5,
     replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per particle.")] = 1,
-    seed: Annotated[int, typer.Option(min=0, help="Master seed.")] = 0,
-    ticks: Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")] = None,
+    seed: MasterSeedOption = 0,
+    ticks: TicksOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -319,16 +325,9 @@ def calibrate(
     """Fit parameters to targets by ABC-SMC (pyABC); write the posterior and a plot."""
     from narod.experiments.calibration import calibrate as run_calibration
     from narod.experiments.calibration import read_targets
-    from narod.experiments.design import Param
     from narod.experiments.runner import dask_client
 
-    if not param:
-        raise NarodError("--param: give at least one KEY=LOW:HIGH")
-    params = [Param.parse(p) for p in param]
-    assignments = [*(set_ or []), *([f"scenario.ticks={ticks}"] if ticks is not None else [])]
-    spec = _spec(scenario, assignments)
-    for p in params:
-        _spec(scenario, [*assignments, f"{p.key}={p.low}"])
+    spec, params = _swept(scenario, param, set_, ticks)
     wanted = read_targets(targets, spec.scenario.model)
     kwargs = dict(population=population, generations=generations, replicates=replicates,
                   seed=seed)  # fmt: skip
