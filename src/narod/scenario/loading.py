@@ -164,6 +164,21 @@ def _tomlable(value: Any) -> Any:
     return value
 
 
+_EPSTEIN = ("scenario", "grid", "population", "grievance", "activation", "arrest_probability",
+            "vision", "movement", "arrest", "jail", "outbursts", "schedule")  # fmt: skip
+SECTIONS_READ = {
+    "civil_violence": _EPSTEIN,
+    "communal_violence": (*_EPSTEIN, "killing", "reproduction", "ageing"),
+    "threshold": ("scenario", "thresholds"),
+    "threshold_grid": ("scenario", "grid", "thresholds"),
+}
+
+
 def to_toml(spec: Spec) -> str:
-    """The resolved parameters as TOML; reading it back gives the same spec."""
-    return tomli_w.dumps(_tomlable(spec.model_dump()))
+    """The resolved parameters as TOML, only the sections the model reads.
+
+    Reading it back gives the same run (the sections left out keep their defaults, which the
+    model ignores anyway).
+    """
+    used = SECTIONS_READ[spec.scenario.model]
+    return tomli_w.dumps(_tomlable({k: v for k, v in spec.model_dump().items() if k in used}))
