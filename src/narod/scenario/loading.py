@@ -181,4 +181,11 @@ def to_toml(spec: Spec) -> str:
     model ignores anyway).
     """
     used = SECTIONS_READ[spec.scenario.model]
-    return tomli_w.dumps(_tomlable({k: v for k, v in spec.model_dump().items() if k in used}))
+    body = tomli_w.dumps(_tomlable({k: v for k, v in spec.model_dump().items() if k in used}))
+    if spec.scenario.model in ("civil_violence", "communal_violence"):
+        body = (
+            "# Resolved: every implementation choice is written out, so scenario.preset no\n"
+            "# longer changes anything here (a preset only fills keys a file leaves unset).\n"
+            + body
+        )
+    return body
