@@ -46,7 +46,15 @@ SetOption = Annotated[
 ]
 
 
-def _spec(scenario: str, assignments: list[str] | None) -> Spec:
+VariantOption = Annotated[
+    str | None,
+    typer.Option("--variant", help="A named counterfactual of the scenario (see its [variants])."),
+]
+
+
+def _spec(scenario: str, assignments: list[str] | None, variant: str | None = None) -> Spec:
+    if variant:
+        scenario = f"{scenario}:{variant}"
     raw, source = read_raw(scenario)
     overrides = dict(parse_assignment(a) for a in assignments or [])
     return validate(apply_overrides(raw, overrides, source), source)
@@ -108,12 +116,16 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write the series here.")] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads (synchronous).")] = None,
     plot: Annotated[bool, typer.Option(help="Also write series.png to --out.")] = False,
+    variant: VariantOption = None,
 ) -> None:
     """Run a scenario once and print a summary; with --out, write the time series."""
     if plot and out_dir is None:
         raise NarodError("--plot: also give --out DIR, where the plot is written")
-    spec = _spec(scenario, set_)
+    spec = _spec(scenario, set_, variant)
     result = _run_with_progress(spec, seed, ticks, threads)
+    if result.outcome is not None:
+        _show_february(result, out_dir)
+        return
     out.print(_summary(result))
     if out_dir is not None:
         written = result.write(out_dir)
@@ -124,20 +136,110 @@ def run(
         out.print("wrote " + ", ".join(str(p) for p in written))
 
 
+def _show_february(result: Result, out_dir: Path | None) -> None:
+    from narod import cli_february as feb
+
+    out.print(feb.day_table(result))
+    out.print(feb.record_table(result))
+    out.print(feb.summary_text(result))
+    if out_dir is not None:
+        written = feb.write_run(result, out_dir)
+        out.print("wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command("validate")
+def validate_against_record(
+    scenario: Annotated[str, typer.Argument(help="A February scenario, e.g. petrograd-1917.")],
+    seeds: Annotated[int, typer.Option(min=1, help="Number of seeds (0, 1, ...).")] = 20,
+    set_: SetOption = None,
+    variant: VariantOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write validation.csv.")] = None,
+) -> None:
+    """Run N seeds and compare each row of the historical record with the runs."""
+    from narod import cli_february as feb
+    from narod.experiments.february import run_seeds
+
+    spec = _february_spec(scenario, set_, variant)
+    summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
+    table, order, rows = feb.validation_view(summaries)
+    out.print(table)
+    out.print(order)
+    inside = sum(r["inside"] == "in" for r in rows)
+    out.print(f"{inside} of {len(rows)} record rows have the median inside the range")
+    if out_dir is not None:
+        out.print(f"wrote {feb.write_rows(out_dir / 'validation.csv', rows)}")
+
+
+@app.command()
+def compare(
+    scenario: Annotated[str, typer.Argument(help="A February scenario, e.g. petrograd-1917.")],
+    variants: Annotated[str, typer.Option(help="Comma-separated variant names, or 'all'.")] = "all",
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per variant.")] = 20,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write counterfactuals.csv.")
+    ] = None,
+) -> None:
+    """The counterfactual table: each variant's chance of collapse, its day, killed, strikers."""
+    from narod import cli_february as feb
+    from narod.experiments.february import run_seeds
+
+    base = _february_spec(scenario, set_, None)
+    names = list(base.variants) if variants == "all" else [v.strip() for v in variants.split(",")]
+    specs = {"historical defaults": base} | {
+        name: _february_spec(scenario, set_, name) for name in names
+    }
+    results = {}
+    for name, spec in specs.items():
+        out.print(f"[bold]{name}[/bold]")
+        results[name] = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
+    table, rows = feb.counterfactual_view(results)
+    out.print(table)
+    if out_dir is not None:
+        out.print(f"wrote {feb.write_rows(out_dir / 'counterfactuals.csv', rows)}")
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A folder written by narod run --out.")],
+) -> None:
+    """Write one self-contained HTML report of a February run folder."""
+    from narod.results.report import write_report
+
+    if not run_dir.is_dir():
+        raise NarodError(f"{run_dir}: no such run folder")
+    out.print(f"wrote {write_report(run_dir)}")
+
+
+def _february_spec(scenario: str, set_: list[str] | None, variant: str | None) -> Spec:
+    spec = _spec(scenario, set_, variant)
+    if spec.scenario.model != "city":
+        raise NarodError(f"{scenario}: scenario.model must be 'city' (a February scenario)")
+    return spec
+
+
+def _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds):
+    done = TextColumn("{task.completed}/{task.total} seeds")
+    columns = (TextColumn("{task.description}"), BarColumn(), done, TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(spec.scenario.name, total=seeds)
+        return run_seeds(spec, list(range(seeds)), workers, scheduler,
+                         progress=lambda done, _: bar.update(task, completed=done))  # fmt: skip
+
+
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
 ) -> None:
-    """The main job: Epstein's Run 2 (punctuated equilibrium), summary, series and plot."""
-    from narod.viz.plots import plot_series
-
-    spec = _spec("epstein-2", None)
-    result = _run_with_progress(spec, 1, None, None)
+    """The main job: the February days at one agent per person, against the record."""
+    spec = _spec("petrograd-1917", None)
     out.print(f"[bold]{spec.scenario.description}[/bold]")
-    out.print(_summary(result))
-    written = result.write(out_dir)
-    written.append(plot_series(result, out_dir / "epstein-2-actives.png", ["active", "jailed"]))
-    out.print("wrote " + ", ".join(str(p) for p in written))
+    result = _run_with_progress(spec, 0, None, None)
+    _show_february(result, out_dir)
 
 
 ParamOption = Annotated[

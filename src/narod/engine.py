@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from narod.models import granovetter
 from narod.models.epstein import EpsteinRun
+from narod.models.february import FebruaryRun
 from narod.results.result import Result
 from narod.scenario.schema import Spec
 
@@ -57,8 +58,19 @@ def simulate(
         numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     try:
         start = time.perf_counter()
+        extra = {}
         if spec.scenario.model in ("threshold", "threshold_grid"):
             series, steps, agents = granovetter.run(spec, seed, ticks)
+        elif spec.scenario.model == "city":
+            city = FebruaryRun(spec, seed)
+            chunk = max(1, ticks // 50)
+            for until in range(chunk, ticks + chunk, chunk):
+                city.advance(min(until, ticks))
+                if progress is not None:
+                    progress(city.tick, ticks)
+            series, steps, agents = city.series(), city.agent_steps, city.n_agents
+            extra = {"outcome": city.outcome(), "events": city.log.rows,
+                     "districts": city.district_table()}  # fmt: skip
         else:
             run = EpsteinRun(spec, seed, ticks)
             agents = run.world.citizens_alive() + run.world.cops_on_duty()
@@ -72,4 +84,4 @@ def simulate(
     finally:
         numba.set_num_threads(previous)
     table = pa.table({name: np.asarray(values) for name, values in series.items()})
-    return Result(spec, seed, table, wall, steps, agents)
+    return Result(spec, seed, table, wall, steps, agents, **extra)

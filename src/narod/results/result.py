@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,10 +10,26 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from narod.results.february import Outcome, daily_rows, milestone_rows, validation_rows
 from narod.results.files import write_atomic
 from narod.results.outbursts import Outbursts, outbursts
 from narod.scenario.loading import to_toml
 from narod.scenario.schema import Spec
+
+EVENT_SCHEMA = pa.schema([("tick", pa.int64()), ("day", pa.int64()), ("time", pa.string()),
+                          ("place", pa.string()), ("actor", pa.string()), ("event", pa.string()),
+                          ("count", pa.int64()), ("text", pa.string())])  # fmt: skip
+
+
+def _csv_writer(rows: list[dict]):
+    def write(path) -> None:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            if rows:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+
+    return write
 
 
 @dataclass
@@ -25,6 +42,9 @@ class Result:
     wall_time: float
     agent_steps: int
     agents: int
+    outcome: Outcome | None = None  # the city model: what the run says about the record
+    events: list[dict] | None = None  # the city model: the event log in words
+    districts: dict | None = None  # the city model: per tick and district
 
     def to_pandas(self):
         """The time series as a pandas DataFrame (needs pandas)."""
@@ -62,6 +82,18 @@ class Result:
             "timeseries.parquet": lambda p: pq.write_table(self.table, p),
             "params.toml": lambda p: Path(p).write_text(params, encoding="utf-8"),
         }
+        if self.outcome is not None:
+            tables = {
+                "daily.csv": daily_rows(self.outcome),
+                "validation.csv": validation_rows(self.outcome),
+                "milestones.csv": milestone_rows(self.outcome),
+            }
+            for name, rows in tables.items():
+                writers[name] = _csv_writer(rows)
+            events = pa.Table.from_pylist(self.events or [], schema=EVENT_SCHEMA)
+            writers["events.csv"] = lambda p: pa_csv.write_csv(events, p)
+            districts = pa.table(self.districts or {})
+            writers["districts.parquet"] = lambda p: pq.write_table(districts, p)
         for name, write in writers.items():
             write_atomic(out / name, write)
         return [out / name for name in writers]

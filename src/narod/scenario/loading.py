@@ -16,6 +16,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from narod.errors import ScenarioError
+from narod.scenario import city_schema
 from narod.scenario.schema import PRESETS, ScheduleEntry, Spec
 
 BUILTIN_PACKAGE = "narod.scenario.builtin"
@@ -40,9 +41,43 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
         raise ScenarioError(source, None, f"not valid TOML ({exc})") from None
 
 
-def read_raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
-    """The raw dictionary of a scenario and the name of its source, for messages."""
+def split_variant(name_or_path: str | Path) -> tuple[str, str | None]:
+    """``petrograd-1917:loyal-garrison`` -> (``petrograd-1917``, ``loyal-garrison``)."""
     text = str(name_or_path)
+    base, sep, variant = text.rpartition(":")
+    if sep and base and not Path(text).exists() and "/" not in variant and "\\" not in variant:
+        return base, variant
+    return text, None
+
+
+def apply_variant(raw: dict[str, Any], variant: str, source: str) -> dict[str, Any]:
+    """A scenario with one of its named counterfactual overlays applied."""
+    variants = raw.get("variants", {})
+    if not isinstance(variants, dict) or variant not in variants:
+        known = ", ".join(variants) if isinstance(variants, dict) and variants else "none"
+        raise ScenarioError(
+            source, f"variants.{variant}", f"unknown variant; expected one of: {known}"
+        )
+    overlay = variants[variant]
+    if not isinstance(overlay, dict):
+        raise ScenarioError(source, f"variants.{variant}", "expected a table of key = value")
+    out = apply_overrides(raw, overlay, source)
+    info = out.setdefault("scenario", {})
+    if isinstance(info, dict):
+        info["name"] = f"{info.get('name', 'unnamed')}:{variant}"
+    return out
+
+
+def read_raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
+    """The raw dictionary of a scenario (with ``:variant`` applied) and its source's name."""
+    text, variant = split_variant(name_or_path)
+    raw, source = _read_base(text)
+    if variant is not None:
+        raw = apply_variant(raw, variant, source)
+    return raw, source
+
+
+def _read_base(text: str) -> tuple[dict[str, Any], str]:
     path = Path(text)
     if path.suffix == ".toml" or path.is_file() or (text not in builtin_names() and path.exists()):
         if not path.is_file():
@@ -171,6 +206,7 @@ SECTIONS_READ = {
     "communal_violence": (*_EPSTEIN, "killing", "reproduction", "ageing"),
     "threshold": ("scenario", "thresholds"),
     "threshold_grid": ("scenario", "grid", "thresholds"),
+    "city": ("scenario", *city_schema.CITY_SECTIONS, "variants"),
 }
 
 

@@ -7,17 +7,15 @@ its parameters is one ``--set section.key=value``. Unknown keys are errors, neve
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-Model = Literal["civil_violence", "communal_violence", "threshold", "threshold_grid"]
+from narod.scenario import city_schema as cs
+from narod.scenario.section import Section
+
+Model = Literal["civil_violence", "communal_violence", "threshold", "threshold_grid", "city"]
 Activation = Literal["sequential", "synchronous"]
-
-
-class Section(BaseModel):
-    # NaN and infinity are refused everywhere except where a key says so (jail.max_term).
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class ScenarioInfo(Section):
@@ -180,6 +178,27 @@ class Spec(Section):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     outbursts: Outbursts = Field(default_factory=Outbursts)
     schedule: list[ScheduleEntry] = Field(default_factory=list)
+    # The city model (the February days), one section per mechanism.
+    city: cs.City = Field(default_factory=cs.City)
+    bread: cs.Bread = Field(default_factory=cs.Bread)
+    legitimacy: cs.Legitimacy = Field(default_factory=cs.Legitimacy)
+    strike: cs.Strike = Field(default_factory=cs.Strike)
+    walkout: cs.Walkout = Field(default_factory=cs.Walkout)
+    lockout: cs.Lockout = Field(default_factory=cs.Lockout)
+    agitation: cs.Agitation = Field(default_factory=cs.Agitation)
+    marching: cs.Marching = Field(default_factory=cs.Marching)
+    police: cs.Police = Field(default_factory=cs.Police)
+    cavalry: cs.Cavalry = Field(default_factory=cs.Cavalry)
+    fraternization: cs.Fraternization = Field(default_factory=cs.Fraternization)
+    firing: cs.Firing = Field(default_factory=cs.Firing)
+    defection: cs.Defection = Field(default_factory=cs.Defection)
+    regime: cs.Regime = Field(default_factory=cs.Regime)
+    arms: cs.Arms = Field(default_factory=cs.Arms)
+    parties: cs.Parties = Field(default_factory=cs.Parties)
+    vanguard: cs.Vanguard = Field(default_factory=cs.Vanguard)
+    variants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named counterfactual overlays: {name: {key: value}}"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Spec:

@@ -1,0 +1,205 @@
+"""Command-line views of the February model: the day-by-day table against the record, the
+validation and counterfactual tables, and the files a run writes."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+from rich.table import Table
+
+from narod.experiments.february import counterfactual_row, milestone_table, validation_table
+from narod.results.february import daily_rows, milestone_rows, validation_rows
+from narod.results.files import write_atomic
+from narod.results.result import Result
+
+DAY_ROWS = {  # record rows shown in the day-by-day table, by day
+    "strike": "strike_fraction_of_industrial_workforce",
+    "mutiny": ("garrison_mutinous_fraction", "garrison_mutinous_fraction_evening"),
+    "deaths": "deaths",
+}
+
+
+def _fmt(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if abs(value) < 10 and value != int(value):
+        return f"{value:.3g}"
+    return f"{value:,.0f}"
+
+
+def _cell(value: float, row: dict | None) -> str:
+    if row is None:
+        return _fmt(value)
+    mark = "[green]in[/green]" if row["inside"] == "in" else "[red]out[/red]"
+    return f"{_fmt(row['model'])} [{_fmt(row['low'])}-{_fmt(row['high'])}] {mark}"
+
+
+def day_table(result: Result) -> Table:
+    """One row per day with the record's ranges beside the run's values."""
+    assert result.outcome is not None
+    checks = {(r["quantity"], r["day"]): r for r in validation_rows(result.outcome)}
+    table = Table(
+        "day",
+        "date",
+        "strikers",
+        "strike share [record]",
+        "on streets",
+        "police on duty",
+        "Cossacks holding back",
+        "mutinied",
+        "mutinous share [record]",
+        "killed that day [record]",
+        "killed",
+        "wounded",
+        title="February 1917, day by day (record ranges in brackets)",
+    )
+    previous_killed = 0.0
+    for row in daily_rows(result.outcome):
+        day = row["day"]
+        mutiny = checks.get(("garrison_mutinous_fraction", day)) or checks.get(
+            ("garrison_mutinous_fraction_evening", day)
+        )
+        deaths = row["killed"] - previous_killed
+        previous_killed = row["killed"]
+        table.add_row(
+            str(day),
+            str(row["date"]),
+            _fmt(row["strikers"]),
+            _cell(row["strike_fraction"], checks.get((DAY_ROWS["strike"], day))),
+            _fmt(row["on_streets"]),
+            _fmt(row["police_active"]),
+            _fmt(row["cossacks_neutral"]),
+            _fmt(row["soldiers_mutinied"]),
+            _cell(row["garrison_mutinous_fraction"], mutiny),
+            _cell(deaths, checks.get(("deaths", day))),
+            _fmt(row["killed"]),
+            _fmt(row["wounded"]),
+        )
+    return table
+
+
+def record_table(result: Result) -> Table:
+    """Every record row the run speaks to, and the milestones."""
+    assert result.outcome is not None
+    table = Table("quantity", "day", "model", "record range", "", title="Against the record")
+    for r in validation_rows(result.outcome):
+        mark = "[green]in[/green]" if r["inside"] == "in" else "[red]out[/red]"
+        table.add_row(
+            r["quantity"],
+            _fmt(r["day"]),
+            _fmt(r["model"]),
+            f"{_fmt(r['low'])} - {_fmt(r['high'])}",
+            mark,
+        )
+    for m in milestone_rows(result.outcome):
+        mark = "[green]in[/green]" if m["fits"] else "[red]out[/red]"
+        table.add_row(m["milestone"], _fmt(m["model_day"]), "", "milestone", mark)
+    return table
+
+
+def validation_view(summaries: list) -> tuple[Table, Table, list[dict]]:
+    """The validation table over seeds (median, 90% interval, range, in/out) and milestones."""
+    rows = validation_table(summaries)
+    table = Table(
+        "quantity",
+        "day",
+        "median",
+        "90% interval",
+        "record range",
+        "median in?",
+        "runs inside",
+        title=f"Validation over {len(summaries)} seeds",
+    )
+    for r in rows:
+        mark = "[green]in[/green]" if r["inside"] == "in" else "[red]out[/red]"
+        table.add_row(
+            r["quantity"],
+            _fmt(r["day"]),
+            _fmt(r["median"]),
+            f"{_fmt(r['p5'])} - {_fmt(r['p95'])}",
+            f"{_fmt(r['low'])} - {_fmt(r['high'])}",
+            mark,
+            f"{r['runs_inside']:.0%}",
+        )
+    order = Table(
+        "milestone (recorded order)",
+        "median day",
+        "runs fitting",
+        "runs where it came",
+        title="Milestones",
+    )
+    for m in milestone_table(summaries):
+        order.add_row(
+            m["milestone"],
+            _fmt(m["median_day"]),
+            f"{m['share_fitting']:.0%}",
+            f"{m['share_happening']:.0%}",
+        )
+    return table, order, rows
+
+
+def counterfactual_view(results: dict[str, list]) -> tuple[Table, list[dict]]:
+    """The counterfactual table: collapse probability and day, killed, peak strikers."""
+    rows = [counterfactual_row(name, summaries) for name, summaries in results.items()]
+    table = Table(
+        "variant",
+        "P(collapse within 7 days)",
+        "day of collapse (90%)",
+        "killed (90%)",
+        "peak strikers (90%)",
+        title="Counterfactuals",
+    )
+    for r in rows:
+        table.add_row(
+            r["variant"],
+            f"{r['collapse_probability']:.0%}",
+            f"{_fmt(r['collapse_day_median'])} ({_fmt(r['collapse_day_low'])}-"
+            f"{_fmt(r['collapse_day_high'])})",
+            f"{_fmt(r['killed_median'])} ({_fmt(r['killed_low'])}-{_fmt(r['killed_high'])})",
+            f"{_fmt(r['peak_strikers_median'])} ({_fmt(r['peak_low'])}-{_fmt(r['peak_high'])})",
+        )
+    return table, rows
+
+
+def write_rows(path: Path, rows: list[dict]) -> Path:
+    """Write rows as CSV, complete or absent."""
+
+    def write(target) -> None:
+        with open(target, "w", newline="", encoding="utf-8") as handle:
+            if rows:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, write)
+    return path
+
+
+def write_run(result: Result, out_dir: Path) -> list[Path]:
+    """A February run's files, its plots and its HTML report."""
+    from narod.results.report import write_report
+    from narod.viz.february import plot_february
+
+    written = result.write(out_dir)
+    (out_dir / "summary.txt").write_text(summary_text(result), encoding="utf-8")
+    written += plot_february(out_dir)
+    written.append(write_report(out_dir, title=f"narod: {result.spec.scenario.name}"))
+    return written
+
+
+def summary_text(result: Result) -> str:
+    """A few lines on what the run did."""
+    assert result.outcome is not None
+    o = result.outcome
+    inside = validation_rows(o)
+    fits = sum(r["inside"] == "in" for r in inside)
+    fell = f"day {o.collapse_day}" if o.collapse_day else "not within the run"
+    return (
+        f"scenario {result.spec.scenario.name}, seed {result.seed}, scale {result.spec.city.scale}"
+        f", {result.agents:,} agents, {result.wall_time:.1f} s\n"
+        f"regime's armed force collapsed: {fell}\n"
+        f"{fits} of {len(inside)} record rows inside the historical range\n"
+    )

@@ -1,0 +1,24 @@
+"""Bread shortage and hardship, and the grievance they feed.
+
+Hardship rises with the bread shortage, more for women, who stood in the queues; grievance is
+Epstein's ``H (1 - L)`` with the civilians' or the troops' legitimacy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from narod.scenario.city_schema import Bread
+
+
+def daily_hardship(base: np.ndarray, female: np.ndarray, bread: Bread) -> np.ndarray:
+    """Hardship for the day: base plus the shortage's effect (nothing when switched off)."""
+    if not bread.enabled:
+        return base
+    rise = bread.shortage * (bread.hardship_effect + bread.women_extra * female)
+    return np.clip(base + rise, 0.0, 1.0).astype(np.float32)
+
+
+def grievance(hardship: np.ndarray, legitimacy: float) -> np.ndarray:
+    """Epstein's G = H (1 - L)."""
+    return (hardship * (1.0 - legitimacy)).astype(np.float32)

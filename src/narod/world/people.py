@@ -1,0 +1,236 @@
+"""The people of Petrograd, one agent per person (times ``city.scale``), as arrays.
+
+Two populations, each a struct of arrays: civilians (workers by factory, students, other residents,
+and in one counterfactual an armed vanguard) and the armed forces (soldiers and officers by unit and
+company, police by district, Cossacks). Attributes are what the mechanisms read: hardship, risk
+aversion, thresholds, kin ties to soldiers, arms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from narod.errors import ScenarioError
+from narod.scenario.schema import Spec
+from narod.world.places import City
+
+# Civilian kinds and states.
+WORKER, STUDENT, RESIDENT, VANGUARD = 0, 1, 2, 3
+HOME, STRIKING, STREET, ARRESTED, WOUNDED, KILLED = 0, 1, 2, 3, 4, 5
+# Force kinds and states.
+SOLDIER, OFFICER, POLICE, COSSACK = 0, 1, 2, 3
+LOYAL, WAVERING, MUTINIED, NEUTRAL, TURNED, ROUTED = 0, 1, 2, 3, 4, 5
+F_ARRESTED, F_WOUNDED, F_KILLED = 6, 7, 8
+COMPANY_SIZE = 250  # persons per company [assumption: a wartime reserve company held 250-1,500]
+TRAINING_SHARE = 0.05  # training detachment share of a battalion [assumption: Volynsky 600/~7,000]
+
+
+@dataclass
+class Civilians:
+    kind: np.ndarray
+    female: np.ndarray
+    old: np.ndarray
+    kin: np.ndarray
+    activist: np.ndarray
+    party: np.ndarray  # the party whose calls the person heeds, -1 none
+    home: np.ndarray  # site of the home district
+    factory: np.ndarray  # factory index, -1 none
+    hardship: np.ndarray
+    risk: np.ndarray
+    threshold: np.ndarray
+    state: np.ndarray
+    loc: np.ndarray
+    target: np.ndarray
+    armed: np.ndarray
+    struck: np.ndarray  # struck yesterday
+    marching: np.ndarray  # goes out on the street today
+
+
+@dataclass
+class Forces:
+    kind: np.ndarray
+    unit: np.ndarray  # barracks index for soldiers and officers; police station; 0 for Cossacks
+    company: np.ndarray  # company index for soldiers and officers, -1 otherwise
+    training: np.ndarray  # belongs to a training detachment
+    state: np.ndarray
+    loc: np.ndarray
+    home: np.ndarray  # site of the barracks or station
+    hardship: np.ndarray
+    risk: np.ndarray
+    threshold: np.ndarray
+    comply: np.ndarray  # a rider's readiness to charge
+    pressure: np.ndarray  # accumulated fraternization pressure
+
+
+@dataclass
+class Layout:
+    """What the arrays mean: factories, units and companies, in the order the indices use."""
+
+    factories: list[str]
+    factory_site: np.ndarray
+    factory_industry: list[str]
+    factory_workers: np.ndarray  # persons (before scale)
+    units: list[str]  # barracks ids
+    unit_site: np.ndarray
+    company_unit: np.ndarray
+    stations: list[str]
+    station_site: np.ndarray
+
+
+def _count(size: float, scale: float) -> int:
+    return int(round(size * scale)) if size > 0 else 0
+
+
+def _clipped(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
+    return np.clip(rng.normal(mean, sd, n), 0.0, 1.0).astype(np.float32)
+
+
+def build_people(
+    spec: Spec, city: City, rng: np.random.Generator
+) -> tuple[Civilians, Forces, Layout]:
+    """Draw the population of a run."""
+    c = spec.city
+    scale = c.scale
+    factories = city.of_kind("factory")
+    barracks = [b for b in city.of_kind("barracks") if b.size > 0 and "outside" not in b.notes]
+    cossack_units = [b for b in barracks if "cossack" in b.id]
+    units = [b for b in barracks if b not in cossack_units]
+    stations = [p for p in city.of_kind("police_station") if p.size > 0]
+    districts = city.districts
+
+    # Civilians: workers by factory, then students and residents by district.
+    kind, female, home, factory = [], [], [], []
+    for i, f in enumerate(factories):
+        n = _count(f.size, scale)
+        kind.append(np.full(n, WORKER, np.int8))
+        female.append(rng.random(n) < f.share_women)
+        home.append(np.full(n, city.index(f.district), np.int16))
+        factory.append(np.full(n, i, np.int16))
+    workers_in = {d.id: sum(f.size for f in factories if f.district == d.id) for d in districts}
+    total_pop = sum(d.size for d in districts)
+    if total_pop <= 0:
+        raise ScenarioError("places", "size", "district populations must be given")
+    for d in districts:
+        weight = d.size / total_pop
+        students = c.students * weight
+        residents = max(0.0, c.population * weight - workers_in[d.id] - students)
+        for k, size in ((STUDENT, students), (RESIDENT, residents)):
+            n = _count(size, scale)
+            kind.append(np.full(n, k, np.int8))
+            female.append(rng.random(n) < (0.5 if k == STUDENT else 0.55))
+            home.append(np.full(n, city.index(d.id), np.int16))
+            factory.append(np.full(n, -1, np.int16))
+    if spec.vanguard.enabled:
+        n = _count(spec.vanguard.size, scale)
+        kind.append(np.full(n, VANGUARD, np.int8))
+        female.append(np.zeros(n, bool))
+        home.append(np.full(n, city.index(spec.walkout.district), np.int16))
+        factory.append(np.full(n, -1, np.int16))
+    kind_a = np.concatenate(kind)
+    n_c = kind_a.size
+    home_a = np.concatenate(home)
+    workers = np.flatnonzero(kind_a == WORKER)
+    activist = np.zeros(n_c, bool)
+    if workers.size:
+        activist[rng.choice(workers, min(workers.size, _count(c.activists, scale)), False)] = True
+    party = np.full(n_c, -1, np.int8)
+    draw = rng.random(n_c)
+    edge = 0.0
+    for p, spec_party in enumerate(spec.parties.parties):
+        heed = (kind_a == WORKER) & (draw >= edge) & (draw < edge + spec_party.influence)
+        party[heed] = p
+        edge += spec_party.influence
+    hardship = _clipped(rng, c.hardship_mean, c.hardship_sd, n_c)
+    civilians = Civilians(
+        kind=kind_a,
+        female=np.concatenate(female),
+        old=(kind_a == RESIDENT) & (rng.random(n_c) < c.old_share),
+        kin=rng.random(n_c) < c.kin_share,
+        activist=activist,
+        party=party,
+        home=home_a,
+        factory=np.concatenate(factory),
+        hardship=hardship,
+        risk=_clipped(rng, c.risk_aversion_mean, c.risk_aversion_sd, n_c),
+        threshold=np.zeros(n_c, np.float32),
+        state=np.where(kind_a == VANGUARD, STRIKING, HOME).astype(np.int8),
+        loc=home_a.copy(),
+        target=np.zeros(n_c, np.int16),
+        armed=(kind_a == VANGUARD) & spec.vanguard.armed,
+        struck=np.zeros(n_c, bool),
+        marching=kind_a == VANGUARD,
+    )
+    is_worker = kind_a == WORKER
+    civilians.threshold[:] = np.where(
+        is_worker,
+        rng.normal(spec.strike.threshold_mean, spec.strike.threshold_sd, n_c),
+        rng.normal(spec.marching.resident_threshold_mean, spec.marching.resident_threshold_sd, n_c),
+    )
+    targets = [city.index(t) for t in spec.marching.targets]
+    civilians.target[:] = np.asarray(targets, np.int16)[rng.integers(0, len(targets), n_c)]
+
+    # Forces: soldiers and officers by unit and company, police by station, Cossacks.
+    fk, funit, fcomp, ftrain, fhome = [], [], [], [], []
+    company_unit = []
+    for u, b in enumerate(units):
+        n = _count(b.size, scale)
+        n_off = int(round(n * c.officer_share))
+        companies = max(1, int(np.ceil(b.size / COMPANY_SIZE)))
+        first = len(company_unit)
+        company_unit.extend([u] * companies)
+        comp = first + (np.arange(n) * companies) // max(n, 1)
+        kinds = np.full(n, SOLDIER, np.int8)
+        kinds[rng.choice(n, n_off, replace=False)] = OFFICER
+        fk.append(kinds)
+        funit.append(np.full(n, u, np.int16))
+        fcomp.append(comp.astype(np.int32))
+        ftrain.append(np.arange(n) < max(1, int(round(n * TRAINING_SHARE))))
+        fhome.append(np.full(n, city.index(b.district), np.int16))
+    police_total = sum(p.size for p in stations)
+    for s, p in enumerate(stations):
+        size = spec.police.count * spec.police.multiplier * p.size / police_total
+        n = _count(size, scale) if spec.police.enabled else 0
+        fk.append(np.full(n, POLICE, np.int8))
+        funit.append(np.full(n, s, np.int16))
+        fcomp.append(np.full(n, -1, np.int32))
+        ftrain.append(np.zeros(n, bool))
+        fhome.append(np.full(n, city.index(p.district), np.int16))
+    n = _count(spec.cavalry.count, scale) if spec.cavalry.enabled else 0
+    cossack_home = city.index(cossack_units[0].district) if cossack_units else 0
+    fk.append(np.full(n, COSSACK, np.int8))
+    funit.append(np.zeros(n, np.int16))
+    fcomp.append(np.full(n, -1, np.int32))
+    ftrain.append(np.zeros(n, bool))
+    fhome.append(np.full(n, cossack_home, np.int16))
+    fkind = np.concatenate(fk)
+    n_f = fkind.size
+    fhome_a = np.concatenate(fhome)
+    d = spec.defection
+    forces = Forces(
+        kind=fkind,
+        unit=np.concatenate(funit),
+        company=np.concatenate(fcomp),
+        training=np.concatenate(ftrain),
+        state=np.full(n_f, LOYAL, np.int8),
+        loc=fhome_a.copy(),
+        home=fhome_a,
+        hardship=_clipped(rng, c.hardship_mean, c.hardship_sd, n_f),
+        risk=_clipped(rng, c.risk_aversion_mean, c.risk_aversion_sd, n_f),
+        threshold=rng.normal(d.threshold_mean, d.threshold_sd, n_f).astype(np.float32),
+        comply=rng.normal(spec.cavalry.comply_mean, spec.cavalry.comply_sd, n_f).astype(np.float32),
+        pressure=np.zeros(n_f, np.float32),
+    )
+    layout = Layout(
+        factories=[f.id for f in factories],
+        factory_site=np.asarray([city.index(f.district) for f in factories], np.int16),
+        factory_industry=[f.industry for f in factories],
+        factory_workers=np.asarray([f.size for f in factories]),
+        units=[b.id for b in units],
+        unit_site=np.asarray([city.index(b.district) for b in units], np.int16),
+        company_unit=np.asarray(company_unit, np.int16),
+        stations=[p.id for p in stations],
+        station_site=np.asarray([city.index(p.district) for p in stations], np.int16),
+    )
+    return civilians, forces, layout

@@ -1,0 +1,299 @@
+"""Each mechanism of the February model on a tiny hand-built world, with the expected direction."""
+
+import numpy as np
+import pytest
+
+import narod
+from narod.mechanisms import (
+    agitation,
+    arms,
+    cavalry,
+    defection,
+    firing,
+    fraternization,
+    hardship,
+    legitimacy,
+    marching,
+    parties,
+    police,
+    regime,
+    strike,
+    walkout,
+)
+from narod.models.february import _seed
+from narod.world import people as pp
+
+SPEC = narod.load_scenario("petrograd-1917", **{"city.scale": 0.01})
+
+
+def soldiers(n, threshold=0.5, risk=0.5, hardship_=0.5):
+    """n soldiers of one unit and company, all loyal, at site 0."""
+    return dict(
+        kind=np.full(n, pp.SOLDIER, np.int8),
+        state=np.full(n, pp.LOYAL, np.int8),
+        loc=np.zeros(n, np.int16),
+        company=np.zeros(n, np.int32),
+        unit=np.zeros(n, np.int16),
+        hardship=np.full(n, hardship_, np.float32),
+        risk=np.full(n, risk, np.float32),
+        threshold=np.full(n, threshold, np.float32),
+        pressure=np.zeros(n, np.float32),
+    )
+
+
+def refusals(women_share: float, seed: int = 1) -> int:
+    s = soldiers(2000, threshold=0.3)
+    s["threshold"][:] = np.random.default_rng(seed).normal(0.4, 0.15, 2000)
+    tallies = [np.zeros(1, np.int64) for _ in range(3)] + [np.zeros(1, np.int64)]
+    _seed(seed)
+    firing.answer(s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
+                  s["risk"], s["threshold"], s["pressure"], np.zeros(1, np.float32),
+                  np.zeros(1), 0.5, np.array([women_share]), np.array([True]), 1.0, 1.0, 0.1,
+                  0.5, 0.5, *tallies)  # fmt: skip
+    return int(tallies[2][0])
+
+
+def test_more_women_in_the_crowd_more_soldiers_refuse_to_fire():
+    assert refusals(0.8) > refusals(0.1) + 100
+
+
+def test_an_order_to_fire_is_answered_only_where_given():
+    s = soldiers(100)
+    tallies = [np.zeros(1, np.int64) for _ in range(4)]
+    firing.answer(s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
+                  s["risk"], s["threshold"], s["pressure"], np.zeros(1, np.float32),
+                  np.ones(1), 0.5, np.zeros(1), np.array([False]), 1.0, 1.0, 0.1, 0.5, 0.5,
+                  *tallies)  # fmt: skip
+    assert sum(int(t.sum()) for t in tallies) == 0
+
+
+def test_casualties_follow_aimed_shots():
+    kill, wound = firing.casualties(np.array([0, 100]), np.array([1000, 1000]), 0.01, 1.5)
+    assert kill[0] == 0 and kill[1] == pytest.approx(0.001)
+    assert wound[1] == pytest.approx(0.0015)
+
+
+def test_fraternization_grows_with_kin_and_stops_when_switched_off():
+    rules = SPEC.fraternization
+    crowd, women, soldiers_ = np.array([1000.0]), np.array([300.0]), np.array([50.0])
+    few = fraternization.pressure_gain(crowd, women, np.array([50.0]), soldiers_, rules)
+    many = fraternization.pressure_gain(crowd, women, np.array([500.0]), soldiers_, rules)
+    assert many[0] > few[0] > 0
+    off = rules.model_copy(update={"enabled": False})
+    assert fraternization.pressure_gain(crowd, women, np.array([500.0]), soldiers_, off)[0] == 0
+    assert fraternization.pressure_gain(np.zeros(1), women, women, soldiers_, rules)[0] == 0
+
+
+def test_expected_punishment_falls_as_the_mutiny_grows():
+    values = [defection.punishment(1.0 - m, m, 0.1) for m in (0.0, 0.1, 0.3, 0.6)]
+    assert all(a > b for a, b in zip(values, values[1:], strict=False))
+
+
+def decide(s, company_mutiny, irreversible=False, neighbour=0.0, city=0.0):
+    _seed(3)
+    return defection.decide(
+        s["kind"], s["state"], s["company"], s["unit"], s["hardship"], s["risk"],
+        s["threshold"], s["pressure"], np.zeros(1, np.float32), np.array([company_mutiny]),
+        np.array([1.0 - company_mutiny]), np.array([neighbour]), np.array([irreversible]),
+        0.5, 1.0, 1.0, 0.1, 1.0, 1.0, 0.5, city, 0.4, 0.3, 1.0, 0.0,
+    )  # fmt: skip
+
+
+def test_a_soldier_defects_when_certain_of_a_victorious_mass():
+    alone, mass = soldiers(500, threshold=0.6), soldiers(500, threshold=0.6)
+    decide(alone, 0.0)
+    decide(mass, 0.6, neighbour=0.6, city=0.5)
+    assert np.sum(alone["state"] == pp.MUTINIED) == 0
+    assert np.sum(mass["state"] == pp.MUTINIED) == 500
+
+
+def test_killing_an_officer_makes_a_mutiny_irreversible():
+    free, bound = soldiers(100, threshold=0.9), soldiers(100, threshold=0.9)
+    for s in (free, bound):
+        s["state"][:] = pp.MUTINIED
+    decide(free, 0.0)
+    decide(bound, 0.0, irreversible=True)
+    assert np.all(free["state"] == pp.LOYAL)
+    assert np.all(bound["state"] == pp.MUTINIED)
+
+
+def test_loyal_men_disarm_a_mutiny_they_outnumber_unless_blood_was_shed():
+    kind = np.full(10, pp.SOLDIER, np.int8)
+    loc = np.array([0] * 5 + [1] * 5, np.int16)
+    company = np.array([0] * 5 + [1] * 5, np.int32)
+    state = np.full(10, pp.MUTINIED, np.int8)
+    rng = np.random.default_rng(0)
+    irreversible = np.array([False, True])
+    crushed = defection.suppress(state, kind, loc, company, irreversible, np.array([100, 100]),
+                                 np.array([5, 5]), 3.0, 1.0, rng)  # fmt: skip
+    assert set(crushed) == {0, 1, 2, 3, 4}
+    assert np.all(state[5:] == pp.MUTINIED)
+
+
+def test_workers_strike_more_where_their_shop_and_neighbours_are_out():
+    n = 1000
+    rng = np.random.default_rng(0)
+
+    def walkouts(own_share: float, called: bool) -> int:
+        state = np.zeros(n, np.int8)
+        _seed(0)
+        return strike.decide(
+            state, np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int16),
+            np.full(n, -1, np.int8), np.zeros(n, bool), np.full(n, 0.4, np.float32),
+            rng.normal(1.0, 0.25, n).astype(np.float32), np.full(n, 0.5, np.float32),
+            np.zeros(n, bool), np.array([own_share]), np.zeros(1), np.array([called]),
+            np.zeros(1), np.zeros(1), 0.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5,
+        )  # fmt: skip
+
+    assert walkouts(0.0, False) < walkouts(0.0, True) < walkouts(0.5, True)
+
+
+def test_fear_deters_strikers():
+    n = 1000
+    state_calm, state_afraid = np.zeros(n, np.int8), np.zeros(n, np.int8)
+    args = (np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int16),
+            np.full(n, -1, np.int8), np.zeros(n, bool), np.full(n, 0.6, np.float32),
+            np.linspace(0.5, 1.5, n).astype(np.float32), np.full(n, 0.5, np.float32),
+            np.zeros(n, bool), np.array([0.3]), np.zeros(1), np.array([False]), np.zeros(1),
+            np.zeros(1))  # fmt: skip
+    calm = strike.decide(state_calm, *args, 0.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
+    afraid = strike.decide(state_afraid, *args, 2.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
+    assert afraid < calm
+
+
+def test_delegates_call_out_the_nearest_factories():
+    shares = np.array([0.9, 0.0, 0.0, 0.0])
+    xy = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.0], [0.0, 2.0]])
+    rules = SPEC.strike.model_copy(update={"delegate_reach": 2})
+    assert list(strike.delegate_calls(shares, xy, rules)) == [False, True, False, True]
+
+
+def test_the_walkout_puts_exactly_its_size_of_women_textile_workers_on_strike():
+    civilians, _, layout = pp.build_people(SPEC, narod_city(), np.random.default_rng(0))
+    site = narod_city().index("d_vyborg")
+    n = walkout.walk_out(civilians, layout.factory_industry, site, "textile", 20,
+                         np.random.default_rng(1))  # fmt: skip
+    out = civilians.state == pp.STRIKING
+    assert n == 20 == out.sum()
+    assert np.all(civilians.female[out]) and np.all(civilians.home[out] == site)
+    industries = np.asarray(layout.factory_industry)[civilians.factory[out]]
+    assert set(industries) == {"textile"}
+
+
+def narod_city():
+    from narod.world.places import build_city
+
+    return build_city()
+
+
+def test_police_break_when_outnumbered_and_armed_crowds_count_more():
+    rules = SPEC.police
+    cops = np.array([100.0, 100.0, 100.0])
+    crowd = np.array([1000.0, 20000.0, 5000.0])
+    armed = np.array([0.0, 0.0, 2000.0])
+    swamped = police.overwhelmed(crowd, armed, cops, rules)
+    assert swamped[0] == 0 and swamped[1] > 0
+    assert swamped[2] > police.overwhelmed(crowd[2:], np.zeros(1), cops[2:], rules)[0]
+    p_arrest, _ = police.dispersal(crowd, cops, swamped, rules)
+    assert p_arrest[0] > p_arrest[1]
+    assert np.all(police.casualties(cops, np.zeros(3), crowd, armed, rules) == 0)
+
+
+def test_riders_hold_back_more_from_a_crowd_of_women():
+    def held(women: float) -> int:
+        n = 1000
+        comply = np.random.default_rng(0).normal(0.4, 0.2, n).astype(np.float32)
+        counts = [np.zeros(1, np.int64) for _ in range(3)]
+        cavalry.charge(np.full(n, pp.COSSACK, np.int8), np.full(n, pp.LOYAL, np.int8),
+                       np.zeros(n, np.int16), comply, np.zeros(n, np.float32), np.array([1000]),
+                       np.array([women]), np.array([False]), np.array([0]), True, 0.6, 0.05,
+                       0.0, 0.0, *counts, np.zeros(n, bool))  # fmt: skip
+        return int(counts[1][0])
+
+    assert held(800) > held(100)
+
+
+def test_legitimacy_falls_more_when_the_victims_were_women_and_old():
+    rules = SPEC.legitimacy
+    hurt, crowd = np.array([10.0]), np.array([1000.0])
+    men = legitimacy.violence_fall(hurt, crowd, np.zeros(1), np.zeros(1), 1e6, rules)
+    women = legitimacy.violence_fall(hurt, crowd, np.array([800.0]), np.zeros(1), 1e6, rules)
+    assert women > men > 0
+    off = rules.model_copy(update={"enabled": False})
+    assert legitimacy.violence_fall(hurt, crowd, crowd, crowd, 1e6, off) == 0
+    assert legitimacy.update(0.1, 0.5, 0.3, rules) == (0.0, pytest.approx(0.35))
+
+
+def test_a_bread_crisis_raises_hardship_more_for_women():
+    base = np.full(2, 0.4, np.float32)
+    female = np.array([False, True])
+    crisis = hardship.daily_hardship(base, female, SPEC.bread)
+    assert crisis[1] > crisis[0] > 0.4
+    none = SPEC.bread.model_copy(update={"enabled": False})
+    assert np.all(hardship.daily_hardship(base, female, none) == base)
+    assert hardship.grievance(np.array([0.5]), 0.2)[0] == pytest.approx(0.4)
+
+
+def test_arrested_activists_agitate_no_more():
+    civilians, _, _ = pp.build_people(SPEC, narod_city(), np.random.default_rng(0))
+    n = len(narod_city().sites)
+    share = np.ones(n)
+    before = agitation.overnight_pull(civilians, share, n, SPEC.agitation)
+    civilians.state[civilians.activist] = pp.ARRESTED
+    after = agitation.overnight_pull(civilians, share, n, SPEC.agitation)
+    assert before.sum() > 0 and after.sum() == 0
+
+
+def test_parties_follow_the_crowd_with_a_lag():
+    rules = SPEC.parties
+    stances = np.zeros(len(rules.parties))
+    after_day_1 = parties.update_stances(stances, [0.3], rules)
+    lags = np.array([p.lag for p in rules.parties])
+    assert np.all(after_day_1[lags == 0] > 0) and np.all(after_day_1[lags >= 1] == 0)
+    after_day_3 = parties.update_stances(after_day_1, [0.3, 0.5, 0.7], rules)
+    assert np.all(after_day_3[lags <= 2] > 0)
+    assert np.all(parties.call_pull(np.zeros(len(lags)), rules) == 0)
+    off = rules.model_copy(update={"enabled": False})
+    assert np.all(parties.call_pull(np.ones(len(lags)), off) == 0)
+
+
+def test_mutineers_hand_out_rifles_and_objectives_fall_to_numbers():
+    rules = SPEC.arms
+    crowd, armed, stock = np.array([1000.0, 1000.0]), np.zeros(2), np.zeros(2)
+    chance = arms.arming_chance(np.array([0.0, 500.0]), crowd, armed, stock, rules)
+    assert chance[0] == 0 and chance[1] > 0
+    assert list(arms.falls(np.array([100, 3000]), 2000)) == [False, True]
+
+
+def test_the_regime_escalates_when_the_street_outgrows_its_force_and_falls_without_it():
+    rules = SPEC.regime
+    assert regime.escalate(1, 1000, 3500, 0, rules) == 1
+    assert regime.escalate(1, 100_000, 3500, 0, rules) == 2
+    assert regime.escalate(2, 200_000, 3500, 2500, rules) == 3
+    off = rules.model_copy(update={"enabled": False})
+    assert regime.escalate(1, 10**7, 1, 0, off) == 1
+    assert not regime.live_fire(3, 20.0, 3, rules) and regime.live_fire(3, 21.0, 3, rules)
+    assert not regime.live_fire(4, 12.0, 2, rules)
+    assert regime.collapsed(5, 100, rules) and not regime.collapsed(50, 100, rules)
+
+
+def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():
+    def crossers(blocked: bool, ice: float) -> int:
+        n = 1000
+        hop = np.array([[0, 0], [0, 1]], np.int16)  # from site 1 (a bridge) step to site 0
+        state = np.full(n, pp.STREET, np.int8)
+        loc = np.ones(n, np.int16)
+        _seed(0)
+        marching.step(
+            np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
+            np.zeros(n, np.int16), state, loc, np.zeros(n, np.int16), np.zeros(n, bool),
+            np.ones(n, bool), np.zeros(n, np.float32), np.zeros(n, np.float32),
+            np.ones(n, np.float32), np.zeros((2, 5)), np.array([False, blocked]), hop,
+            np.zeros(2), 0.0, False, False, 1.0, 0.3, ice, np.zeros((2, 5), np.int64),
+            np.zeros((2, 5), np.int64), np.zeros(2, np.int64),
+        )  # fmt: skip
+        return int(np.sum(loc == 0))
+
+    assert crossers(False, 0.0) == 1000
+    assert crossers(True, 0.0) == 0
+    assert 100 < crossers(True, 0.2) < 300

@@ -1,0 +1,170 @@
+"""The February model as a whole: invariants, reproducibility, outputs, variants, bad input."""
+
+import csv
+
+import numpy as np
+import pytest
+from helpers import call_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import narod
+from narod.errors import ScenarioError
+from narod.models.february import FebruaryRun
+from narod.results.february import validation_rows
+from narod.world import people as pp
+
+SMALL = {"city.scale": 0.005}
+
+
+def small(**overrides):
+    return narod.load_scenario("petrograd-1917", **{**SMALL, **overrides})
+
+
+@pytest.fixture(scope="module")
+def run_small():
+    return narod.simulate(narod.load_scenario("petrograd-1917", **{"city.scale": 0.01}), seed=3)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    fraternization=st.booleans(),
+    police=st.sampled_from([0.5, 1.0, 3.0]),
+)
+def test_people_are_conserved_and_no_count_goes_negative(seed, fraternization, police):
+    spec = small(**{"fraternization.enabled": fraternization, "police.multiplier": police,
+                    "scenario.ticks": 240})  # fmt: skip
+    run = FebruaryRun(spec, seed)
+    civilians, forces = run.people.state.size, run.forces.state.size
+    dead_before = 0
+    for _ in range(240):
+        run.step()
+        assert run.people.state.size == civilians and run.forces.state.size == forces
+        assert run.people.state.min() >= pp.HOME and run.people.state.max() <= pp.KILLED
+        assert run.forces.state.min() >= pp.LOYAL and run.forces.state.max() <= pp.F_KILLED
+        dead = np.sum(run.people.state == pp.KILLED) + np.sum(run.forces.state == pp.F_KILLED)
+        assert dead >= dead_before  # nobody comes back from the dead
+        dead_before = dead
+    for name, values in run.series().items():
+        assert np.all(np.asarray(values) >= 0), name
+    counted = run.rows[-1]
+    soldiers = np.sum(run.forces.company >= 0) / spec.city.scale
+    parts = ("soldiers_loyal", "soldiers_wavering", "soldiers_mutinied")
+    assert sum(counted[k] for k in parts) <= soldiers + 1e-6
+
+
+def test_a_seed_fixes_a_run():
+    a = narod.simulate(small(), seed=11)
+    b = narod.simulate(small(), seed=11)
+    c = narod.simulate(small(), seed=12)
+    assert a.table.equals(b.table)
+    assert a.events == b.events
+    assert not a.table.equals(c.table)
+
+
+def test_a_run_writes_its_tables_and_speaks_to_the_record(run_small, tmp_path):
+    from narod import cli_february
+
+    written = cli_february.write_run(run_small, tmp_path)
+    names = {p.name for p in written}
+    expected = {"daily.csv", "timeseries.parquet", "events.csv", "validation.csv", "report.html"}
+    assert expected <= names
+    daily = list(csv.DictReader(open(tmp_path / "daily.csv")))
+    assert [int(r["day"]) for r in daily] == list(range(1, 8))
+    for column in ("strikers", "soldiers_mutinied", "police_active", "killed", "wounded"):
+        assert column in daily[0]
+    events = list(csv.DictReader(open(tmp_path / "events.csv")))
+    assert events and all(e["text"] for e in events)
+    assert any(e["event"] == "walkout" and e["day"] == "1" for e in events)
+    rows = validation_rows(run_small.outcome)
+    quantities = {r["quantity"] for r in rows}
+    assert {"strike_fraction_of_industrial_workforce", "garrison_mutinous_fraction",
+            "killed_total", "killed_and_wounded_total"} <= quantities  # fmt: skip
+    assert all(r["inside"] in ("in", "out") for r in rows)
+
+
+def test_the_walkout_comes_when_the_scenario_says_and_not_without_it():
+    for hour in (9.0, 11.0):
+        result = narod.simulate(small(**{"walkout.hour": hour}), seed=1)
+        logged = [e for e in result.events if e["event"] == "walkout"]
+        assert [(e["day"], e["time"]) for e in logged] == [(1, f"{int(hour):02d}:00")]
+        tick = int(hour * 2)  # the walkout happens during this tick; row tick + 1 shows it
+        jump = result.column("strikers")[tick + 1] - result.column("strikers")[tick]
+        assert jump >= 7000 - 1e-6
+    result = narod.simulate(small(**{"walkout.enabled": False}), seed=1)
+    assert not [e for e in result.events if e["event"] == "walkout"]
+
+
+def test_a_loyal_garrison_never_mutinies_and_the_regime_keeps_its_force():
+    spec = narod.load_scenario("petrograd-1917:loyal-garrison", **SMALL)
+    result = narod.simulate(spec, seed=2)
+    assert result.column("soldiers_mutinied").max() == 0
+    assert result.outcome.collapse_day is None
+
+
+def test_vanguard_only_has_no_mass_strike():
+    spec = narod.load_scenario("petrograd-1917:vanguard-only", **SMALL)
+    result = narod.simulate(spec, seed=2)
+    assert result.column("strikers").max() == 0
+    assert result.column("armed_workers")[1] > 0  # the armed sect itself
+
+
+def test_variants_name_themselves_and_unknown_ones_are_refused():
+    spec = narod.load_scenario("petrograd-1917:police-tripled")
+    assert spec.police.multiplier == 3.0
+    assert spec.scenario.name == "petrograd-1917:police-tripled"
+    with pytest.raises(ScenarioError, match="unknown variant; expected one of: no-women-first"):
+        narod.load_scenario("petrograd-1917:no-such-thing")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "petrograd-1917", "--variant", "nope"], "variants.nope: unknown variant"),
+        (["run", "petrograd-1917", "--set", "police.count=-5"], "police.count"),
+        (["run", "petrograd-1917", "--set", "police.cuont=5"], "police.cuont: unknown key"),
+        (["run", "petrograd-1917", "--set", "city.scale=0"], "city.scale"),
+        (["validate", "epstein-2", "--seeds", "1"], "scenario.model must be 'city'"),
+        (["compare", "petrograd-1917", "--variants", "nope", "--seeds", "1"], "variants.nope"),
+        (["report", "/no/such/folder"], "no such run folder"),
+    ],
+)
+def test_bad_february_input_is_one_clear_line_and_exit_code_2(args, message, capsys):
+    code, _, err = call_cli(args, capsys)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_validate_and_compare_print_their_tables(capsys):
+    code, out, _ = call_cli(["validate", "petrograd-1917", "--seeds", "2", "--workers", "0",
+                             "--set", "city.scale=0.005"], capsys)  # fmt: skip
+    assert code == 0
+    assert "record rows have the median inside the range" in out
+    assert "Milestones" in out
+    code, out, _ = call_cli(["compare", "petrograd-1917", "--variants", "loyal-garrison",
+                             "--seeds", "2", "--workers", "0", "--set", "city.scale=0.005"],
+                            capsys)  # fmt: skip
+    assert code == 0
+    assert "loyal-garrison" in out and "historical defaults" in out
+
+
+def test_the_places_file_holds_the_city():
+    from narod.world.places import build_city
+
+    city = build_city()
+    districts = city.districts
+    assert sum(d.size for d in districts) == pytest.approx(2_412_700)
+    assert sum(p.size for p in city.of_kind("factory")) == pytest.approx(392_000)
+    assert sum(p.size for p in city.of_kind("police_station")) == pytest.approx(3_500)
+    # Every site can reach the centre (the graph is connected).
+    centre = city.index("sq_znamenskaya")
+    assert np.all(city.next_hop[centre] >= 0)
+    from importlib import resources
+
+    text = resources.files("narod.data").joinpath("petrograd_1917_places.csv").read_text()
+    for row in csv.DictReader(text.splitlines()):
+        if row["size"].strip():  # every number carries a source or the word "assumption"
+            assert row["source"].strip() or "assumption" in row["notes"], row["id"]
