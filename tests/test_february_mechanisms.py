@@ -95,7 +95,7 @@ def decide(s, company_mutiny, irreversible=False, neighbour=0.0, city=0.0):
         s["kind"], s["state"], s["company"], s["unit"], s["hardship"], s["risk"],
         s["threshold"], s["pressure"], np.zeros(1, np.float32), np.array([company_mutiny]),
         np.array([1.0 - company_mutiny]), np.array([neighbour]), np.array([irreversible]),
-        0.5, 1.0, 1.0, 0.1, 1.0, 1.0, 0.5, city, 0.4, 0.3, 1.0, 0.0,
+        0.5, 1.0, 1.0, 0.1, 1.0, 1.0, 0.5, city, 0.4, 0.3, 1.0, 0.0, 1.0,
     )  # fmt: skip
 
 

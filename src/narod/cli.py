@@ -207,12 +207,87 @@ def compare(
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A folder written by narod run --out.")],
 ) -> None:
-    """Write one self-contained HTML report of a February run folder."""
+    """Write one self-contained HTML report of a February run folder or an experiment."""
     from narod.results.report import write_report
 
     if not run_dir.is_dir():
         raise NarodError(f"{run_dir}: no such run folder")
+    if (run_dir / "manifest.json").is_file():
+        from narod.results.experiment_report import write_experiment_report
+
+        out.print(f"wrote {write_experiment_report(run_dir)}")
+        return
     out.print(f"wrote {write_report(run_dir)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    max_agents: Annotated[int, typer.Option(min=1, help="Largest run allowed.")] = 3_000_000,
+    max_runs: Annotated[int, typer.Option(min=1, help="Runs at once.")] = 2,
+) -> None:
+    """Start the explorer: a web page that runs the February model and streams it."""
+    import uvicorn
+
+    from narod.web.app import create_app
+    from narod.web.runs import Limits
+
+    app_ = create_app(Limits(max_agents=max_agents, max_runs=max_runs))
+    out.print(f"narod explorer on http://{host}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def plot(
+    path: Annotated[Path, typer.Argument(help="A run folder (narod run --out) or an experiment.")],
+    metric: Annotated[str | None, typer.Option(help="Metric of a sweep's heat map.")] = None,
+    series: Annotated[
+        list[str] | None, typer.Option("--series", help="Series of an ensemble fan (repeatable).")
+    ] = None,
+) -> None:
+    """Plot a run (series with historical bands) or an experiment (fan or heat map)."""
+    from narod.experiments.store import read_manifest
+
+    if (path / "daily.csv").is_file():
+        from narod.viz.february import plot_february
+
+        written = plot_february(path)
+    elif (path / "manifest.json").is_file():
+        from narod.viz import experiments as ex
+
+        manifest = read_manifest(path)
+        if len(manifest.get("params", [])) == 2:
+            if metric is None:
+                raise NarodError("--metric: name the metric to map (see narod query)")
+            written = [ex.heat_map(path, metric, path / f"heatmap-{metric}.png")]
+        else:
+            written = [ex.fan(path, series or ["active"], path / "fan.png")]
+    elif (path / "timeseries.parquet").is_file():
+        import pyarrow.parquet as pq
+
+        from narod.scenario.loading import load_scenario
+        from narod.viz.plots import plot_series
+
+        spec = load_scenario(path / "params.toml")
+        result = Result(spec, 0, pq.read_table(path / "timeseries.parquet"), 0.0, 0, 0)
+        written = [plot_series(result, path / "series.png")]
+    else:
+        raise NarodError(f"{path}: neither a run folder nor an experiment")
+    out.print("wrote " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def animate(
+    run_dir: Annotated[Path, typer.Argument(help="A folder written by narod run --out.")],
+    format_: Annotated[str, typer.Option("--format", help="gif or mp4.")] = "gif",
+    fps: Annotated[int, typer.Option(min=1, max=60, help="Frames per second.")] = 12,
+    every: Annotated[int, typer.Option(min=1, help="Draw every Nth tick.")] = 1,
+) -> None:
+    """Write the city map of a February run as an animation, one frame per tick."""
+    from narod.viz.citymap import animate as write_animation
+
+    out.print(f"wrote {write_animation(run_dir, fmt=format_, fps=fps, every=every)}")
 
 
 def _february_spec(scenario: str, set_: list[str] | None, variant: str | None) -> Spec:

@@ -181,11 +181,13 @@ def write_rows(path: Path, rows: list[dict]) -> Path:
 def write_run(result: Result, out_dir: Path) -> list[Path]:
     """A February run's files, its plots and its HTML report."""
     from narod.results.report import write_report
+    from narod.viz.citymap import animate
     from narod.viz.february import plot_february
 
     written = result.write(out_dir)
     (out_dir / "summary.txt").write_text(summary_text(result), encoding="utf-8")
     written += plot_february(out_dir)
+    written.append(animate(out_dir, fmt="gif", fps=8, every=2))  # one frame an hour
     written.append(write_report(out_dir, title=f"narod: {result.spec.scenario.name}"))
     return written
 

@@ -70,7 +70,7 @@ def simulate(
                     progress(city.tick, ticks)
             series, steps, agents = city.series(), city.agent_steps, city.n_agents
             extra = {"outcome": city.outcome(), "events": city.log.rows,
-                     "districts": city.district_table()}  # fmt: skip
+                     "districts": city.district_table(), "sites": city.site_table()}  # fmt: skip
         else:
             run = EpsteinRun(spec, seed, ticks)
             agents = run.world.citizens_alive() + run.world.cops_on_duty()

@@ -25,6 +25,32 @@ def _first_extinction(r: Result) -> float:
     return float(gone[0]) if gone.size else float("nan")
 
 
+def _february(read: Callable) -> Metric:
+    def metric(r: Result) -> float:
+        value = read(r.outcome)
+        return float("nan") if value is None else float(value)
+
+    return metric
+
+
+FEBRUARY: dict[str, Metric] = {
+    "collapsed": _february(lambda o: float(o.collapse_day is not None)),  # its mean: P(collapse)
+    "collapse_day": _february(lambda o: o.collapse_day),
+    "killed": _february(lambda o: o.end_of_day("killed", o.days)),
+    "killed_and_wounded": _february(
+        lambda o: o.end_of_day("killed", o.days) + o.end_of_day("wounded", o.days)
+    ),
+    "peak_strikers": _february(lambda o: o.series["strikers"].max()),
+    **{
+        f"strike_fraction_day{d}": _february(lambda o, d=d: o.peak("strike_fraction", d))
+        for d in (1, 2, 3)
+    },
+    "mutinous_fraction_day5_evening": _february(
+        lambda o: o.at("garrison_mutinous_fraction", 5, 21.0)
+    ),
+    "mutinous_fraction_day7": _february(lambda o: o.end_of_day("garrison_mutinous_fraction", 7)),
+}
+
 METRICS: dict[str, dict[str, Metric]] = {
     "civil_violence": {
         "outbursts": _outbursts,
@@ -41,6 +67,7 @@ METRICS: dict[str, dict[str, Metric]] = {
     },
     "threshold": {"final_participation": _col("fraction", lambda x: x[-1])},
     "threshold_grid": {"final_participation": _col("fraction", lambda x: x[-1])},
+    "city": FEBRUARY,
 }
 
 

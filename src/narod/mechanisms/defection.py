@@ -55,8 +55,13 @@ def decide(
     return_margin,
     reconsider,
     alarm,
+    standing,
 ):
-    """Soldiers who weigh the question this tick decide; returns how many changed side."""
+    """Soldiers who weigh the question this tick decide; returns how many changed side.
+
+    ``standing`` is 1 while the regime holds and 0 once it has fallen: a fallen regime punishes
+    nobody.
+    """
     changed = 0
     for i in range(kind.size):
         if kind[i] != SOLDIER:
@@ -76,7 +81,7 @@ def decide(
         drive = (
             w_grievance * hardship[i] * (1.0 - legitimacy) + pressure[i] + guilt[unit[i]] + expected
         )
-        net = drive - w_risk * risk[i] * punishment(company_loyal[c], expected, k)
+        net = drive - w_risk * risk[i] * standing * punishment(company_loyal[c], expected, k)
         if s == MUTINIED:
             if not irreversible[c] and net < threshold[i] - return_margin:
                 state[i] = LOYAL

@@ -3,9 +3,9 @@
 Officers order fire where a crowd outnumbers the post ``order_ratio`` to one and live fire has
 been authorised. Each soldier answers with the same weighing as a mutiny, plus the pressure of
 the women in front of him: past his threshold he refuses (and wavers); otherwise he aims or fires
-in the air. Deaths follow from the aimed shots; they frighten the crowd and lay guilt on the unit,
-which its men feel from the next morning, after a night of talk in the barracks (the Volynsky
-training detachment decided overnight on 26-27 February).
+in the air. Deaths follow from the aimed shots; they frighten the crowd and lay guilt on the unit
+that fired, which its men feel from the next morning, after a night of talk in the barracks (the
+Volynsky training detachment decided overnight on 26-27 February).
 """
 
 from __future__ import annotations

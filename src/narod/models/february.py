@@ -46,6 +46,7 @@ GENERAL_STRIKE_SHARE = 0.55  # strike share called "general" [assumption: betwee
 # day-2 high (0.558) and day-3 low (0.576)]
 LAST_LOYAL_SHARE = 0.01  # loyal share of the garrison taken as "no loyal detachment left"
 # [assumption: record, 1,000-2,000 loyal men on the evening of day 5, gone on day 6]
+SITE_COLUMNS = ("crowd", "women", "armed", "police", "cossacks", "soldiers_posted", "mutineers")
 REVEILLE, MORNING, EVENING = 6.0, 7.0, 21.0  # barracks wake; forces go to posts and back
 # [assumption]
 
@@ -76,13 +77,13 @@ class FebruaryRun:
         self.blocked = np.zeros(n_sites, np.bool_)
         self.stock = np.zeros(n_sites)
         self.tick = 0
+        self.hour = 0.0
         self.level = regime.POLICE_ONLY
         self.live = False
         self.collapse_tick: int | None = None
         self.legit_civil = spec.legitimacy.civil
         self.legit_troops = spec.legitimacy.troops
-        n_units = len(self.layout.units)
-        self.guilt = np.zeros(max(n_units, 1), np.float32)
+        self.guilt = np.zeros(max(len(self.layout.units), 1), np.float32)  # per unit
         self.pending_guilt = np.zeros_like(self.guilt)
         self.irreversible = np.zeros(max(len(self.layout.company_unit), 1), np.bool_)
         self.stances = np.zeros(max(len(spec.parties.parties), 1))
@@ -120,6 +121,7 @@ class FebruaryRun:
         self.log = EventLog(self)
         self.rows: list[dict[str, float]] = []
         self.district_rows: list[np.ndarray] = []
+        self.site_rows: list[np.ndarray] = []
         self.agent_steps = 0
         self._new_day(1)
         self.street_peak = 0.0
@@ -288,7 +290,7 @@ class FebruaryRun:
         spec, p = self.spec, self.people
         t = self.tick
         day = t // TICKS_PER_DAY + 1
-        hour = (t % TICKS_PER_DAY) * HOURS_PER_TICK
+        hour = self.hour = (t % TICKS_PER_DAY) * HOURS_PER_TICK
         if t > 0 and t % TICKS_PER_DAY == 0:
             self._new_day(day)
         on_hour = hour == int(hour)
@@ -590,8 +592,8 @@ class FebruaryRun:
             self.rng.binomial(rebels, np.minimum(p_kill + p_wound, 1.0)),
             kill_share=p_kill / np.maximum(p_kill + p_wound, 1e-12),
         )
-        self.pending_guilt[by_unit > 0] = fr.guilt  # felt after a night of talk in the barracks
-        self.log.firing(ordered, aimed, in_air, refused, crowd, p_kill, p_wound, by_unit)
+        self.pending_guilt[by_unit > 0] = fr.guilt  # felt after a night of talk in barracks
+        self.log.firing(ordered, aimed, in_air, refused, crowd, p_kill, p_wound)
         return p_kill, p_wound
 
     def _mutiny(self, force: dict[str, np.ndarray]) -> None:
@@ -630,12 +632,17 @@ class FebruaryRun:
             city,
             d.wavering_margin,
             d.return_margin,
-            d.reconsider,
+            1.0 if self.hour == REVEILLE else d.reconsider,  # at dawn every man decides
             d.alarm,
+            float(self.collapse_tick is None),
         )
         mutiny, _, _ = defection.company_shares(f.kind, f.state, f.company, n_c)
         self.log.mutinies(mutiny, d.unit_threshold)
-        gone_over = np.flatnonzero((mutiny >= d.unit_threshold) & ~self.irreversible)
+        # Officers of a company that has gone over stand aside (or hide); they command no one.
+        over = mutiny >= d.unit_threshold
+        aside = (f.kind == pp.OFFICER) & (f.state == pp.LOYAL) & over[np.maximum(f.company, 0)]
+        f.state[aside] = pp.WAVERING
+        gone_over = np.flatnonzero(over & ~self.irreversible)
         for company in gone_over:
             if self.rng.random() < d.officer_kill:
                 officers = np.flatnonzero(
@@ -851,6 +858,21 @@ class FebruaryRun:
         for i, party in enumerate(self.spec.parties.parties):
             row[f"stance_{party.name}"] = float(self.stances[i])
         self.rows.append(row)
+        force = self._force_counts()
+        self.site_rows.append(
+            np.stack(
+                [
+                    self.counts[:, marching.CROWD],
+                    self.counts[:, marching.WOMEN],
+                    self.counts[:, marching.ARMED],
+                    force["police"],
+                    force["cossacks"],
+                    force["deployed"],
+                    force["mutineers"],
+                ]
+            )
+            / s
+        )
         self.district_rows.append(
             np.stack(
                 [
@@ -884,6 +906,21 @@ class FebruaryRun:
             "strikers": data[:, 0, :n_d].ravel(),
             "on_streets": data[:, 1, :n_d].ravel(),
         }
+
+    def site_table(self) -> dict[str, np.ndarray]:
+        """Per tick and site: the crowd and its make-up, and the forces standing there (persons).
+
+        This is what the city map draws.
+        """
+        data = np.stack(self.site_rows)  # tick x column x site
+        n_ticks, _, n_sites = data.shape
+        out: dict[str, np.ndarray] = {
+            "tick": np.repeat(np.arange(n_ticks), n_sites),
+            "site": np.tile(np.asarray(self.city.sites), n_ticks),
+        }
+        for i, name in enumerate(SITE_COLUMNS):
+            out[name] = data[:, i, :].ravel()
+        return out
 
     def advance(self, until: int) -> None:
         while self.tick < until:

@@ -187,7 +187,7 @@ class EventLog:
                 actor="cossacks",
             )
 
-    def firing(self, ordered, aimed, in_air, refused, crowd, p_kill, p_wound, by_unit) -> None:
+    def firing(self, ordered, aimed, in_air, refused, crowd, p_kill, p_wound) -> None:
         f = self.run.forces
         for site in np.flatnonzero(ordered):
             size = crowd[site] / self.run.scale

@@ -221,3 +221,20 @@ def milestone_rows(outcome: Outcome) -> list[dict[str, object]]:
         day = outcome.day_of(event)
         rows.append({"milestone": words, "model_day": day, "fits": day in days})
     return rows
+
+
+def district_daily_rows(districts: dict[str, np.ndarray]) -> list[dict[str, object]]:
+    """Per day and district: the peak of strikers and of people on the street (persons)."""
+    ticks = np.asarray(districts["tick"])
+    days = np.maximum(ticks - 1, 0) // TICKS_PER_DAY + 1
+    names = np.asarray(districts["district"])
+    rows = []
+    for day in np.unique(days):
+        for name in dict.fromkeys(names.tolist()):
+            here = (days == day) & (names == name)
+            rows.append({
+                "day": int(day), "district": name,
+                "strikers": round(float(np.max(districts["strikers"][here]))),
+                "on_streets": round(float(np.max(districts["on_streets"][here]))),
+            })  # fmt: skip
+    return rows

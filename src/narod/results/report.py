@@ -92,6 +92,13 @@ figcaption { font-size: 0.85rem; color: #555; }
 """
 
 
+MAP_CAPTION = (
+    "The city map, one frame per hour: crowds as circles (blue few women, red mostly women; "
+    "red ring: armed), police (blue squares), Cossacks (orange), loyal troops at posts (green) "
+    "and mutineers (red)."
+)
+
+
 def write_report(run_dir: Path, out: Path | None = None, title: str = DEFAULT_TITLE) -> Path:
     """Write a self-contained HTML report of a February run directory and return its path.
 
@@ -129,6 +136,8 @@ def write_report(run_dir: Path, out: Path | None = None, title: str = DEFAULT_TI
         "<h2>Plots</h2>",
         *(_figure(run_dir / name, PLOT_CAPTIONS[name]) for name in PLOT_NAMES),
     ]
+    if (run_dir / "map.gif").is_file():
+        parts += ["<h2>The city, tick by tick</h2>", _figure(run_dir / "map.gif", MAP_CAPTION)]
     if (run_dir / "counterfactuals.csv").is_file():
         parts += [
             "<h2>Counterfactuals</h2>",
@@ -260,10 +269,11 @@ def _validation(rows: list[dict[str, str]]) -> str:
 
 
 def _figure(path: Path, caption: str) -> str:
-    """Embed a PNG as a ``data:`` URI so the page needs no other file."""
+    """Embed a PNG or GIF as a ``data:`` URI so the page needs no other file."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
+    kind = "gif" if path.suffix == ".gif" else "png"
     return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{_esc(caption)}">'
+        f'<figure><img src="data:image/{kind};base64,{data}" alt="{_esc(caption)}">'
         f"<figcaption>{_esc(caption)}</figcaption></figure>"
     )
 

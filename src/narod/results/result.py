@@ -10,7 +10,13 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from narod.results.february import Outcome, daily_rows, milestone_rows, validation_rows
+from narod.results.february import (
+    Outcome,
+    daily_rows,
+    district_daily_rows,
+    milestone_rows,
+    validation_rows,
+)
 from narod.results.files import write_atomic
 from narod.results.outbursts import Outbursts, outbursts
 from narod.scenario.loading import to_toml
@@ -45,6 +51,7 @@ class Result:
     outcome: Outcome | None = None  # the city model: what the run says about the record
     events: list[dict] | None = None  # the city model: the event log in words
     districts: dict | None = None  # the city model: per tick and district
+    sites: dict | None = None  # the city model: per tick and site (for the map)
 
     def to_pandas(self):
         """The time series as a pandas DataFrame (needs pandas)."""
@@ -87,6 +94,7 @@ class Result:
                 "daily.csv": daily_rows(self.outcome),
                 "validation.csv": validation_rows(self.outcome),
                 "milestones.csv": milestone_rows(self.outcome),
+                "districts.csv": district_daily_rows(self.districts or {}),
             }
             for name, rows in tables.items():
                 writers[name] = _csv_writer(rows)
@@ -94,6 +102,8 @@ class Result:
             writers["events.csv"] = lambda p: pa_csv.write_csv(events, p)
             districts = pa.table(self.districts or {})
             writers["districts.parquet"] = lambda p: pq.write_table(districts, p)
+            sites = pa.table(self.sites or {})
+            writers["sites.parquet"] = lambda p: pq.write_table(sites, p)
         for name, write in writers.items():
             write_atomic(out / name, write)
         return [out / name for name in writers]

@@ -1,0 +1,194 @@
+"""Runs started from the explorer: checked against limits, simulated in a thread, kept as frames.
+
+A run never touches the file system: its frames, events and tables live in memory, and the
+downloads are built from them. A run that raises is marked failed with its message; the server
+goes on serving.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from narod.errors import NarodError, ScenarioError
+from narod.models.february import FebruaryRun
+from narod.scenario.loading import builtin_names, load_scenario
+from narod.scenario.schema import Spec
+from narod.viz.citymap import clock
+
+FORCES = 163_500  # soldiers, police and Cossacks of the default scenario (persons)
+SERIES = (
+    "strikers",
+    "strike_fraction",
+    "on_streets",
+    "police_active",
+    "cossacks_neutral",
+    "soldiers_mutinied",
+    "garrison_mutinous_fraction",
+    "armed_workers",
+    "killed",
+    "wounded",
+    "legitimacy_civil",
+)
+
+# The parameters the page exposes, with their ranges: nothing else may be set from a request.
+SLIDERS: dict[str, dict[str, float]] = {
+    "city.scale": {"min": 0.001, "max": 1.0, "step": 0.001, "label": "agents per person"},
+    "walkout.size": {"min": 0, "max": 20000, "step": 500, "label": "women who walk out first"},
+    "bread.shortage": {"min": 0.0, "max": 1.0, "step": 0.05, "label": "bread shortage"},
+    "legitimacy.civil": {"min": 0.0, "max": 0.9, "step": 0.05, "label": "civilians' legitimacy"},
+    "police.multiplier": {"min": 0.5, "max": 5.0, "step": 0.5, "label": "police strength (x)"},
+    "fraternization.rate": {"min": 0.0, "max": 0.05, "step": 0.005, "label": "fraternization"},
+    "firing.guilt": {"min": 0.0, "max": 0.6, "step": 0.01, "label": "guilt after firing"},
+    "defection.threshold_mean": {
+        "min": 0.3,
+        "max": 1.5,
+        "step": 0.05,
+        "label": "soldiers' mutiny threshold",
+    },
+}
+
+
+@dataclass
+class Limits:
+    max_agents: int = 3_000_000
+    max_ticks: int = 336
+    max_runs: int = 2
+
+
+@dataclass
+class Run:
+    id: str
+    spec: Spec
+    seed: int
+    status: str = "queued"  # queued | running | done | failed
+    error: str = ""
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    table: pa.Table | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+def city_specs() -> dict[str, Spec]:
+    """The built-in scenarios of the city model."""
+    out = {}
+    for name in builtin_names():
+        spec = load_scenario(name)
+        if spec.scenario.model == "city":
+            out[name] = spec
+    return out
+
+
+class Runs:
+    """The runs of one server."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.runs: dict[str, Run] = {}
+        self.lock = threading.Lock()
+
+    def spec_for(self, scenario: str, variant: str | None, params: dict[str, float]) -> Spec:
+        """Validate a request with the scenario schema and the server's limits."""
+        if scenario not in city_specs():
+            raise ScenarioError(
+                scenario, None, "unknown scenario; expected one of: " + ", ".join(city_specs())
+            )
+        for key, value in params.items():
+            if key not in SLIDERS:
+                raise ScenarioError(
+                    scenario,
+                    key,
+                    "not a parameter the explorer may set; expected one of: " + ", ".join(SLIDERS),
+                )
+            bounds = SLIDERS[key]
+            if not bounds["min"] <= value <= bounds["max"]:
+                raise ScenarioError(
+                    scenario,
+                    key,
+                    f"expected a value in [{bounds['min']}, {bounds['max']}], got {value}",
+                )
+        name = f"{scenario}:{variant}" if variant else scenario
+        spec = load_scenario(name, **params)
+        agents = (spec.city.population + FORCES) * spec.city.scale
+        if agents > self.limits.max_agents:
+            raise NarodError(
+                f"this run would have about {agents:,.0f} agents; this server "
+                f"allows at most {self.limits.max_agents:,} (lower city.scale)"
+            )
+        if spec.scenario.ticks > self.limits.max_ticks:
+            raise NarodError(f"scenario.ticks: at most {self.limits.max_ticks} on this server")
+        return spec
+
+    def start(self, spec: Spec, seed: int) -> Run:
+        with self.lock:
+            busy = sum(r.status in ("queued", "running") for r in self.runs.values())
+            if busy >= self.limits.max_runs:
+                raise NarodError(
+                    f"{busy} runs are going; this server runs at most "
+                    f"{self.limits.max_runs} at once (try again when one ends)"
+                )
+            run = Run(uuid.uuid4().hex[:12], spec, seed)
+            self.runs[run.id] = run
+        threading.Thread(target=self._simulate, args=(run,), daemon=True).start()
+        return run
+
+    def get(self, run_id: str) -> Run:
+        run = self.runs.get(run_id)
+        if run is None:
+            raise KeyError(run_id)
+        return run
+
+    @staticmethod
+    def _frame(sim: FebruaryRun, events_seen: int) -> dict[str, Any]:
+        row = sim.rows[-1]
+        sites = sim.site_rows[-1]
+        return {
+            "tick": int(row["tick"]),
+            "clock": clock(int(row["tick"])),
+            "x": (int(row["day"]) - 1) + float(row["hour"]) / 24,
+            "series": {k: float(row[k]) for k in SERIES},
+            "sites": np.round(sites, 1).tolist(),
+            "events": sim.log.rows[events_seen:],
+        }
+
+    def _publish(self, run: Run, frame: dict[str, Any] | None = None, **status: str) -> None:
+        with run.changed:
+            if frame is not None:
+                run.frames.append(frame)
+            for key, value in status.items():
+                setattr(run, key, value)
+            run.changed.notify_all()
+
+    def _simulate(self, run: Run) -> None:
+        try:
+            self._publish(run, status="running")
+            sim = FebruaryRun(run.spec, run.seed)
+            seen = 0
+            self._publish(run, self._frame(sim, seen))
+            while sim.tick < run.spec.scenario.ticks:
+                sim.step()
+                frame = self._frame(sim, seen)
+                seen = len(sim.log.rows)
+                self._publish(run, frame)
+            run.table = pa.table({k: np.asarray(v) for k, v in sim.series().items()})
+            self._publish(run, status="done")
+        except Exception as exc:  # a failed run is reported on the page; the server goes on
+            self._publish(run, status="failed", error=f"{type(exc).__name__}: {exc}")
+
+    @staticmethod
+    def download(run: Run, fmt: str) -> bytes:
+        if run.table is None:
+            raise NarodError("the run has not finished")
+        sink = io.BytesIO()
+        if fmt == "csv":
+            pa_csv.write_csv(run.table, sink)
+        else:
+            pq.write_table(run.table, sink)
+        return sink.getvalue()

@@ -1,0 +1,160 @@
+"""The explorer: its API checked request by request, then the page driven in a real Chromium."""
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from narod.web import runs as web_runs
+from narod.web.app import create_app
+from narod.web.runs import Limits
+
+SMALL = {"city.scale": 0.002}
+
+
+@pytest.fixture()
+def client():
+    return TestClient(create_app(Limits(max_agents=60_000, max_runs=1)))
+
+
+def wait_done(client, run_id, timeout=120):
+    start = time.time()
+    while time.time() - start < timeout:
+        state = client.get(f"/api/runs/{run_id}").json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError("run did not finish")
+
+
+def test_the_page_and_its_files_come_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "narod explorer" in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+    script = client.get("/static/app.js")
+    assert script.status_code == 200 and "http" not in script.text.replace("https?", "")
+    assert client.get("/static/../../etc/passwd").status_code == 404
+    assert client.get("/static/secret.txt").status_code == 404
+
+
+def test_scenarios_list_the_city_model_its_variants_and_sliders(client):
+    meta = client.get("/api/scenarios").json()
+    assert "petrograd-1917" in meta["scenarios"]
+    assert "loyal-garrison" in meta["scenarios"]["petrograd-1917"]["variants"]
+    assert "city.scale" in meta["sliders"] and meta["sites"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({"scenario": "/etc/passwd"}, 400, "unknown scenario"),
+        ({"scenario": "epstein-2"}, 400, "unknown scenario"),
+        ({"scenario": "petrograd-1917", "variant": "nope", "params": SMALL}, 400, "variant"),
+        ({"scenario": "petrograd-1917", "params": {"jail.max_term": 3}}, 400, "may set"),
+        ({"scenario": "petrograd-1917", "params": {"city.scale": 5.0}}, 400, "expected a value"),
+        ({"scenario": "petrograd-1917", "params": {"city.scale": 0.5}}, 400, "at most 60,000"),
+        ({"scenario": "petrograd-1917", "path": "/tmp/x"}, 422, "Extra inputs"),
+        ({"scenario": "petrograd-1917", "seed": -1}, 422, "greater than or equal"),
+    ],
+)
+def test_every_request_is_validated(client, body, code, message):
+    response = client.post("/api/runs", json=body)
+    assert response.status_code == code
+    assert message in json.dumps(response.json())
+
+
+def test_a_run_streams_frames_and_its_results_download(client):
+    started = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
+    assert started.status_code == 200
+    run_id = started.json()["id"]
+    assert wait_done(client, run_id)["status"] == "done"
+    lines = [ln for ln in client.get(f"/api/runs/{run_id}/stream").text.splitlines() if ln]
+    messages = [json.loads(ln.removeprefix("data: ")) for ln in lines]
+    frames = [m for m in messages if m["type"] == "frame"]
+    assert len(frames) == 337 and messages[-1]["type"] == "done"
+    assert any(f["events"] for f in frames)
+    csv = client.get(f"/api/runs/{run_id}/download.csv")
+    assert csv.status_code == 200 and csv.text.startswith('"tick"')
+    parquet = client.get(f"/api/runs/{run_id}/download.parquet")
+    assert parquet.content[:4] == b"PAR1"
+    assert client.get(f"/api/runs/{run_id}/download.exe").status_code == 404
+
+
+def test_runs_beyond_the_limit_are_refused_and_a_failed_run_keeps_the_server_up(
+    client, monkeypatch
+):
+    def broken(self):
+        raise RuntimeError("a kernel broke")
+
+    monkeypatch.setattr(web_runs.FebruaryRun, "step", broken)
+    first = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
+    second = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
+    assert second.status_code in (200, 429)
+    state = wait_done(client, first.json()["id"])
+    assert state["status"] == "failed" and "a kernel broke" in state["error"]
+    assert client.get("/api/scenarios").status_code == 200
+
+
+def test_the_server_listens_on_localhost_by_default():
+    import inspect
+
+    from narod.cli import serve
+
+    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture()
+def server():
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(Limits(max_agents=3_000_000, max_runs=2)),
+                            host="127.0.0.1", port=port, log_level="warning")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.skipif(
+    os.environ.get("NAROD_SKIP_BROWSER") == "1", reason="NAROD_SKIP_BROWSER=1 (no Chromium here)"
+)
+def test_the_explorer_in_a_real_browser(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian's chromium is needed (.ci/run installs it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 1100})
+        page.goto(server)
+        page.select_option("#scenario", "petrograd-1917")
+        set_slider = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }"
+        page.locator("input[data-key='city.scale']").evaluate(set_slider, "0.005")
+        page.locator("input[data-key='police.multiplier']").evaluate(set_slider, "2")
+        assert page.locator("input[data-key='police.multiplier'] ~ *, label output").first
+        panel = page.locator("#panel-a")
+        panel.locator(".run").click()
+        panel.locator(".chart-days").filter(has_text="day 7 of 7").wait_for(timeout=120_000)
+        panel.locator(".downloads a.csv").wait_for(timeout=60_000)
+        assert panel.locator(".log li").count() > 0
+        with page.expect_download() as info:
+            panel.locator(".downloads a.csv").click()
+        path = info.value.path()
+        assert open(path).read().startswith('"tick"')
+        page.screenshot(path=str(tmp_path / "explorer.png"), full_page=True)
+        assert (tmp_path / "explorer.png").stat().st_size > 10_000
+        browser.close()
