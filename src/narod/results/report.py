@@ -93,7 +93,8 @@ figcaption { font-size: 0.85rem; color: #555; }
 
 
 MAP_CAPTION = (
-    "The city map, one frame per hour: crowds as circles (blue few women, red mostly women; "
+    "The city map, one frame per hour: crowds as circles (purple few women, yellow mostly "
+    "women; "
     "red ring: armed), police (blue squares), Cossacks (orange), loyal troops at posts (green) "
     "and mutineers (red)."
 )

@@ -1,10 +1,10 @@
 """The city map: Petrograd's places, the Neva and its bridges, crowds and forces at a tick.
 
 Crowds are circles at their site, sized by the number of people, coloured by the share of women
-and ringed in red when armed; police, Cossacks, loyal troops at posts and mutineers are markers
-beside them; a clock and the day's counts sit in the corner. The river is drawn from a rough
-outline of the 1917 channels (an assumption by eye from the modern map, good enough to show
-which side of the water a crowd is on).
+(purple few, yellow most) and ringed in red when armed; police, Cossacks, loyal troops at posts
+and mutineers are markers beside them; a clock and the day's counts sit in the corner. The river
+is drawn from a rough outline of the 1917 channels (an assumption by eye from the modern map,
+good enough to show which side of the water a crowd is on).
 """
 
 from __future__ import annotations
@@ -116,7 +116,8 @@ class CityMap:
         self.city = city or build_city()
         sites = [self.city.place(s) for s in self.city.sites]
         self.xy = np.asarray([[p.lon, p.lat] for p in sites])
-        self.figure = Figure(figsize=(width, width * 0.72), dpi=100)
+        height = round(width * 72 / 8) * 8 / 100  # pixels a multiple of 8, as video codecs want
+        self.figure = Figure(figsize=(width, height), dpi=100)
         ax = self.ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
         ax.set_aspect(1 / np.cos(np.radians(59.94)))
         ax.set_xlim(30.18, 30.50)
@@ -155,7 +156,7 @@ class CityMap:
             self.xy[:, 1],
             s=0,
             c=np.zeros(len(sites)),
-            cmap="coolwarm",
+            cmap="plasma",
             vmin=0,
             vmax=0.8,
             alpha=0.6,
@@ -182,7 +183,7 @@ class CityMap:
         ax.text(
             0.98,
             0.02,
-            "circle: crowd (blue few women, red mostly women; red ring: armed)\n"
+            "circle: crowd (purple: few women, yellow: mostly women; red ring: armed)\n"
             "blue square: police  orange diamond: Cossacks\n"
             "green / red triangle: loyal troops at posts / mutineers",
             transform=ax.transAxes,
@@ -211,7 +212,7 @@ class CityMap:
     def draw(self, frame: Frame) -> None:
         """Set the artists to one frame."""
         crowd = frame.crowd
-        self.crowds.set_sizes(self._size(crowd, 1.2))
+        self.crowds.set_sizes(self._size(crowd, 2.5))
         share = np.divide(frame.women, crowd, out=np.zeros_like(crowd), where=crowd > 0)
         self.crowds.set_array(share)
         armed = np.divide(frame.armed, crowd, out=np.zeros_like(crowd), where=crowd > 0)

@@ -154,7 +154,7 @@ function drawMap(panel, frame) {
     const marks = [[3, "#1f3b8f", 6], [4, "#e08a00", -6], [5, "#225522", 12], [6, "#dd1111", -12]];
     for (const [row, colour, dx] of marks) {
       const n = rows[row][i];
-      if (n > 0) { ctx.fillStyle = colour; const r = Math.max(2, Math.sqrt(n) * 0.12); ctx.fillRect(x + dx - r / 2, y - r / 2, r, r); }
+      if (n > 0) { ctx.fillStyle = colour; const r = Math.min(14, Math.max(2, Math.sqrt(n) * 0.12)); ctx.fillRect(x + dx - r / 2, y - r / 2, r, r); }
     }
   });
 }
