@@ -3,7 +3,6 @@ validation and counterfactual tables, and the files a run writes."""
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from rich.table import Table
 from narod.experiments.february import counterfactual_row, milestone_table, validation_table
 from narod.results.february import daily_rows, milestone_rows, validation_rows
 from narod.results.files import write_atomic
-from narod.results.result import Result
+from narod.results.result import Result, csv_writer
 
 DAY_ROWS = {  # record rows shown in the day-by-day table, by day
     "strike": "strike_fraction_of_industrial_workforce",
@@ -165,16 +164,8 @@ def counterfactual_view(results: dict[str, list]) -> tuple[Table, list[dict]]:
 
 def write_rows(path: Path, rows: list[dict]) -> Path:
     """Write rows as CSV, complete or absent."""
-
-    def write(target) -> None:
-        with open(target, "w", newline="", encoding="utf-8") as handle:
-            if rows:
-                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, write)
+    write_atomic(path, csv_writer(rows))
     return path
 
 

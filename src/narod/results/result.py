@@ -27,7 +27,9 @@ EVENT_SCHEMA = pa.schema([("tick", pa.int64()), ("day", pa.int64()), ("time", pa
                           ("count", pa.int64()), ("text", pa.string())])  # fmt: skip
 
 
-def _csv_writer(rows: list[dict]):
+def csv_writer(rows: list[dict]):
+    """A writer of dict rows as CSV, for :func:`write_atomic`."""
+
     def write(path) -> None:
         with open(path, "w", newline="", encoding="utf-8") as handle:
             if rows:
@@ -97,7 +99,7 @@ class Result:
                 "districts.csv": district_daily_rows(self.districts or {}),
             }
             for name, rows in tables.items():
-                writers[name] = _csv_writer(rows)
+                writers[name] = csv_writer(rows)
             events = pa.Table.from_pylist(self.events or [], schema=EVENT_SCHEMA)
             writers["events.csv"] = lambda p: pa_csv.write_csv(events, p)
             districts = pa.table(self.districts or {})
