@@ -7,6 +7,7 @@ equilibrium appears at all (MODELS.md 1.1.1), so each reading is a named rule.
 
 import math
 
+import numpy as np
 from numba import njit
 
 FLOOR = 0  # NetLogo Rebellion: "without this change, the model does not exhibit punctuated ..."
@@ -54,3 +55,24 @@ def actives_seen(active_others: int, self_active: bool, self_count: int) -> int:
     NetLogo, whose radius includes the agent's own patch) adds one more when already active.
     """
     return 1 + active_others + (1 if (self_count == 1 and self_active) else 0)
+
+
+@njit(cache=True)
+def whole_ratio_table(k: float, n_max: int) -> np.ndarray:
+    """``P`` for the whole ratios 0..n_max, computed as :func:`arrest_probability` does.
+
+    The floor and round rules only ever ask for whole ratios, and C/A cannot exceed the cells
+    in vision, so a parallel kernel looks ``P`` up instead of calling ``exp`` per agent.
+    """
+    table = np.empty(n_max + 1)
+    for i in range(n_max + 1):
+        table[i] = 1.0 - math.exp(-k * float(i))
+    return table
+
+
+@njit(cache=True, _nrt=False)
+def arrest_probability_looked_up(cops: int, actives: int, k: float, rule: int, table) -> float:
+    """:func:`arrest_probability`, with ``table`` from :func:`whole_ratio_table` (n_max >= cops)."""
+    if rule == LITERAL:
+        return arrest_probability(cops, actives, k, rule)
+    return table[int(cop_to_active_ratio(cops, actives, rule))]

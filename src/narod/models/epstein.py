@@ -124,8 +124,7 @@ class EpsteinRun:
         if not sequential:  # the schema made sure the vision does not wrap the torus
             self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
-            self.claim = np.full(g.width * g.height, -1, dtype=np.int32)
-            self.priority = np.zeros(g.width * g.height, dtype=np.uint32)
+            self.claim = np.full(g.width * g.height, synchronous.NO_CLAIM, dtype=np.uint64)
 
     def advance(self, until: int) -> None:
         """Run ticks up to and including ``until``."""
@@ -149,7 +148,7 @@ class EpsteinRun:
                 steps = synchronous.run_synchronous(
                     w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
                     self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
-                    self.priority, self.counts,
+                    self.counts,
                 )  # fmt: skip
         self.agent_steps += int(steps)
         self.tick = until

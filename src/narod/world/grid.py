@@ -25,12 +25,16 @@ class Neighbourhood(NamedTuple):
         of cells in the shape (-1 if the row is empty), so a look walks contiguous runs.
     wraps : True when the grid is so small that the shape overlaps itself; then every lookup
         wraps and ``spans`` must not be used.
+    steps : (K,) int64 array, the offsets as steps of the row-major cell index
+        (``dy * width + dx``): one add instead of two wraps, for a centre at least ``reach``
+        cells from every edge.
     """
 
     offsets: np.ndarray
     reach: int
     spans: np.ndarray
     wraps: bool
+    steps: np.ndarray
 
 
 def in_shape(dx: np.ndarray, dy: np.ndarray, radius: float, metric: str) -> np.ndarray:
@@ -69,4 +73,5 @@ def neighbourhood(width: int, height: int, radius: float, metric: str) -> Neighb
         if in_row.size:
             spans[row + reach] = int(np.abs(in_row).max())
     offsets = np.stack([dx, dy], axis=1).astype(np.int32)
-    return Neighbourhood(offsets, reach, spans, wraps)
+    steps = dy.astype(np.int64) * width + dx
+    return Neighbourhood(offsets, reach, spans, wraps, steps)

@@ -1,0 +1,106 @@
+"""The synchronous scheme's fast paths give exactly what their plain versions give."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import narod
+from narod.mechanisms.arrest_probability import (
+    FLOOR,
+    LITERAL,
+    ROUND,
+    arrest_probability,
+    arrest_probability_looked_up,
+    whole_ratio_table,
+)
+from narod.models import synchronous as sync
+from narod.models.epstein import EpsteinRun
+from narod.world.grid import neighbourhood
+from narod.world.look import count
+from narod.world.population import EMPTY, place
+
+
+def _world(width, height, seed=0):
+    return place(width, height, 0.6, 0.1, "exact", 0, 0, np.random.default_rng(seed))
+
+
+@pytest.mark.parametrize("metric,radius", [("von_neumann", 3), ("moore", 2), ("euclidean", 2.5)])
+def test_a_rows_windows_equal_each_cells_own_look(metric, radius):
+    """Row sums of shifted prefix slices = the shape counted cell by cell, seam rows included."""
+    w = _world(23, 17)
+    w.code[np.random.default_rng(1).random(w.code.size) < 0.2] = 2  # some actives
+    vis = neighbourhood(w.width, w.height, radius, metric)
+    prefix = np.zeros(sync.prefix_shape(w.width, w.height, vis.reach), np.int64)
+    sync.build_prefix(w.code, w.width, w.height, prefix)
+    row = np.empty(w.width, np.int64)
+    for y in range(w.height):
+        sync.window_row(prefix, y, w.width, w.height, vis.spans, vis.reach, row)
+        for x in range(w.width):
+            cell = y * w.width + x
+            cops, actives, _ = count(w.code, cell, w.width, w.height, vis)
+            assert row[x] & sync._MASK == cops
+            assert row[x] >> sync._ACTIVES == actives
+            assert sync.window(prefix, cell, w.width, w.height, vis.spans, vis.reach) == row[x]
+
+
+@pytest.mark.parametrize("rule", [FLOOR, ROUND, LITERAL])
+def test_the_looked_up_arrest_probability_is_the_computed_one(rule):
+    table = whole_ratio_table(2.3, 113)
+    for cops in range(114):
+        for actives in range(1, 30):
+            assert arrest_probability_looked_up(cops, actives, 2.3, rule, table) == (
+                arrest_probability(cops, actives, 2.3, rule)
+            )
+
+
+def _moving_run(side):
+    spec = narod.load_scenario(
+        "epstein-mesa",
+        **{"grid.width": side, "grid.height": side, "scenario.activation": "synchronous"},
+    )
+    run = EpsteinRun(spec, 5, 10)
+    run.advance(3)
+    return run
+
+
+def test_moves_away_from_the_seam_draw_what_the_plain_draw_gives():
+    """The inlined draws with flat cell steps pick the same cell as the wrapped ones."""
+    run = _moving_run(40)
+    w, r = run.world, run.rules
+    vc, vp = run.vision_citizen, run.vision_cop
+    for parity in range(2):
+        sync._choose_moves(w.kind, w.state, w.code, w.occupant, w.width, w.height, vc, vp, r,
+                           run.key, 4, run.target, run.claim, parity)  # fmt: skip
+    movers = np.flatnonzero(run.target >= 0)
+    assert movers.size > 500
+    for a in movers:
+        vis = vc if w.kind[a] == 0 else vp
+        cell = int(w.position[a])
+        plain, _ = sync.random_empty_in_vision(w.code, cell, w.width, w.height, vis, run.key, 4,
+                                               int(a))  # fmt: skip
+        assert run.target[a] == plain
+        assert w.code[plain] == EMPTY
+
+
+def test_a_chosen_cell_is_uniform_over_the_empty_cells_in_vision():
+    run = _moving_run(40)
+    w = run.world
+    vis = run.vision_citizen
+    cell = int(w.position[0])
+    n_emp = int(count(w.code, cell, w.width, w.height, vis)[2])
+    draws = [
+        sync.random_empty_in_vision(w.code, cell, w.width, w.height, vis, run.key, t, 0)[0]
+        for t in range(200 * n_emp)
+    ]
+    values, counts = np.unique(draws, return_counts=True)
+    assert values.size == n_emp and (w.code[values] == EMPTY).all()
+    assert stats.chisquare(counts).pvalue > 1e-3
+
+
+def test_moves_reset_the_scratch_arrays():
+    """After a tick every claim is cleared and every target is -1, ready for the next."""
+    run = _moving_run(70)
+    run.advance(6)
+    assert (run.target == -1).all()
+    assert (run.claim == sync.NO_CLAIM).all()
+    run.world.check()
