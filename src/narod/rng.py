@@ -77,6 +77,13 @@ def hash_u64(key, tick, agent, purpose):
 
 
 @njit(_nrt=False)
+def split_mix(seed, i):
+    """SplitMix64's ``i``-th output from ``seed``: 64 random bits per counter with one mixing
+    round, half the work of :func:`hash_u64` when ``seed`` is hashed once for many counters."""
+    return _mix(seed + uint64(i) * uint64(0x9E3779B97F4A7C15))
+
+
+@njit(_nrt=False)
 def hash_uniform(key, tick, agent, purpose):
     """A double in [0, 1) that depends only on the four inputs."""
     return float(hash_u64(key, tick, agent, purpose) >> uint64(11)) * _TWO_POW_MINUS_53

@@ -51,7 +51,7 @@ _MASK = (1 << 32) - 1
 _COPS, _ACTIVES = 0, 32  # bit offsets of the packed fields
 # Purposes of the hashed draws: the same (seed, tick, agent) gives independent numbers for each.
 _P_MOVE, _P_ARREST, _P_TERM, _P_CHOICE, _P_CHOICE_EXACT = 1, 2, 3, 4, 5
-MIN_BAND = 64  # rows per band of moves, at least; bands depend on the grid, never on threads
+MIN_BAND = 16  # rows per band of moves, at least; bands depend on the grid, never on threads
 
 
 @njit(cache=True, _nrt=False)
@@ -285,6 +285,12 @@ def _draw_index(stream, n):
 
 
 @njit(cache=True, _nrt=False)
+def _choice_stream(tick_seed, a):
+    """The start of agent ``a``'s stream of move draws; ``tick_seed`` is hashed once per tick."""
+    return rng.split_mix(tick_seed, a) | np.uint64(1)  # xorshift must not start at 0
+
+
+@njit(cache=True, _nrt=False)
 def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     """A uniformly random empty cell in the vision shape around ``cell`` (-1 if none), and the
     agent's random stream as left after the draws.
@@ -297,7 +303,7 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     """
     x = cell % width
     y = cell // width
-    stream = rng.hash_u64(key, t, a, _P_CHOICE) | np.uint64(1)
+    stream = _choice_stream(rng.hash_u64(key, t, 0, _P_CHOICE), a)
     for _ in range(_TRIES):
         stream, j = _draw_index(stream, vis.offsets.shape[0])
         xx = x + vis.offsets[j, 0]
@@ -327,8 +333,7 @@ def _claim(claim, cell, a, stream):
     mine = ((rng.xorshift_output(rng.xorshift(stream)) >> np.uint64(32)) << np.uint64(32)) | (
         np.uint64(a)
     )
-    if mine < claim[cell]:
-        claim[cell] = mine
+    claim[cell] = min(mine, claim[cell])  # a store either way: no branch to mispredict
 
 
 @njit(parallel=True, cache=True)
@@ -346,6 +351,8 @@ def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, 
     bands = n_bands(height, max(vis_cit.reach, vis_cop.reach))
     n_cit = vis_cit.steps.shape[0]
     n_cop = vis_cop.steps.shape[0]
+    steps = np.concatenate((vis_cit.steps, vis_cop.steps))  # cops' from n_cit on: no select
+    tick_seed = rng.hash_u64(key, t, 0, _P_CHOICE)
     for half_band in prange((bands + 1 - parity) // 2):
         b = 2 * half_band + parity
         for y in range(b * height // bands, (b + 1) * height // bands):
@@ -361,11 +368,12 @@ def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, 
                 reach = vis_cit.reach if citizen else vis_cop.reach
                 if reach <= x < width - reach and reach <= y < height - reach:
                     n = n_cit if citizen else n_cop
+                    first = 0 if citizen else n_cit
                     chosen = -1
-                    stream = rng.hash_u64(key, t, a, _P_CHOICE) | np.uint64(1)
+                    stream = _choice_stream(tick_seed, a)
                     for _ in range(_TRIES):
                         stream, j = _draw_index(stream, n)
-                        other = cell + (vis_cit.steps[j] if citizen else vis_cop.steps[j])
+                        other = cell + steps[first + j]
                         if code[other] == EMPTY:
                             chosen = other
                             break
