@@ -1,4 +1,4 @@
-"""The synchronous scheme's fast paths give exactly what their plain versions give."""
+"""The fast paths (synchronous scheme, prefetching) give exactly what their plain versions give."""
 
 import numpy as np
 import pytest
@@ -104,3 +104,22 @@ def test_moves_reset_the_scratch_arrays():
     assert (run.target == -1).all()
     assert (run.claim == sync.NO_CLAIM).all()
     run.world.check()
+
+
+def test_a_prefetch_is_only_a_hint():
+    """It compiles for the arrays the kernels use and changes nothing, even far out of range."""
+    from numba import njit
+
+    from narod.prefetch import prefetch
+
+    @njit
+    def touch(values, indices):
+        for i in indices:
+            prefetch(values, i)
+        return values.sum()
+
+    for dtype in (np.int8, np.int32, np.float32, np.int64):
+        values = np.arange(100, dtype=dtype)
+        before = values.copy()
+        assert touch(values, np.array([0, 50, 99, 10_000_000])) == before.sum()
+        assert np.array_equal(values, before)

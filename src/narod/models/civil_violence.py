@@ -22,6 +22,7 @@ from narod.mechanisms.grievance import grievance
 from narod.mechanisms.jail import jail_term, serve_one_tick
 from narod.mechanisms.movement import move_to, random_empty_near
 from narod.mechanisms.policing import set_cops_on_duty
+from narod.prefetch import prefetch
 from narod.world.look import count, count_rows, kth, kth_rows
 from narod.world.population import (
     ACTIVE,
@@ -194,6 +195,32 @@ def _cops_on_duty(kind, state) -> int:
     return n
 
 
+_AHEAD_ATTRS = 16  # visits ahead at which an agent's own attributes are fetched
+_AHEAD = 8  # visits ahead at which the grid rows around it are fetched
+
+
+@njit(cache=True, _nrt=False)
+def _prefetch_attributes(w, a):
+    prefetch(w.kind, a)
+    prefetch(w.state, a)
+    prefetch(w.position, a)
+    prefetch(w.hardship, a)
+    prefetch(w.risk_aversion, a)
+
+
+@njit(cache=True, _nrt=False)
+def _prefetch_agent(w, a, vis):
+    """The grid rows an agent will look at, and its cell (its position was fetched earlier)."""
+    cell = w.position[a]
+    prefetch(w.occupant, cell)
+    x = cell % w.width
+    y = cell // w.width
+    for dy in range(-vis.reach, vis.reach + 1):
+        yy = y + dy
+        yy += w.height if yy < 0 else (-w.height if yy >= w.height else 0)
+        prefetch(w.code, yy * w.width + x)
+
+
 @njit(cache=True, _nrt=False)
 def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1, order, rows, st,
                    out):  # fmt: skip
@@ -217,6 +244,10 @@ def run_sequential(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1
         turned = 0
         arrests = 0
         for i in range(n):
+            if i + _AHEAD < n:
+                _prefetch_agent(w, order[i + _AHEAD], vis_cit)
+            if i + _AHEAD_ATTRS < n:
+                _prefetch_attributes(w, order[i + _AHEAD_ATTRS])
             a = order[i]
             if kind[a] == CITIZEN:
                 if state[a] <= S_JAILED:
