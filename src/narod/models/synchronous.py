@@ -92,6 +92,12 @@ def build_prefix(code, width, height, prefix):
 
 
 @njit(cache=True, _nrt=False)
+def _wrap(v, n):
+    """``v`` within reach of ``0 .. n - 1`` brought back onto the torus."""
+    return v + n if v < 0 else (v - n if v >= n else v)
+
+
+@njit(cache=True, _nrt=False)
 def _row_sum(prefix, yy, x, half, pad):
     return prefix[yy, x + half + pad + 1] - prefix[yy, x - half + pad]
 
@@ -106,12 +112,7 @@ def window(prefix, cell, width, height, spans, reach):
     for dy in range(-reach, reach + 1):
         half = spans[dy + reach]
         if half >= 0:
-            yy = y + dy
-            if yy < 0:
-                yy += height
-            elif yy >= height:
-                yy -= height
-            total += _row_sum(prefix, yy, x, half, pad)
+            total += _row_sum(prefix, _wrap(y + dy, height), x, half, pad)
     return total
 
 
@@ -126,22 +127,13 @@ def kth_in_window(code, prefix, cell, width, height, spans, reach, wanted, field
         half = spans[dy + reach]
         if half < 0:
             continue
-        yy = y + dy
-        if yy < 0:
-            yy += height
-        elif yy >= height:
-            yy -= height
+        yy = _wrap(y + dy, height)
         in_row = (_row_sum(prefix, yy, x, half, pad) >> field) & _MASK
         if k >= in_row:
             k -= in_row
             continue
         for dx in range(-half, half + 1):
-            xx = x + dx
-            if xx < 0:
-                xx += width
-            elif xx >= width:
-                xx -= width
-            other = yy * width + xx
+            other = yy * width + _wrap(x + dx, width)
             if code[other] == wanted:
                 if k == 0:
                     return other
@@ -185,11 +177,7 @@ def window_row(prefix, y, width, height, spans, reach, out):
         half = spans[dy + reach]
         if half < 0:
             continue
-        yy = y + dy
-        if yy < 0:
-            yy += height
-        elif yy >= height:
-            yy -= height
+        yy = _wrap(y + dy, height)
         right = prefix[yy, pad + half + 1 : pad + half + 1 + width]
         left = prefix[yy, pad - half : pad - half + width]
         for x in range(width):
@@ -306,11 +294,7 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     stream = _choice_stream(rng.hash_u64(key, t, 0, _P_CHOICE), a)
     for _ in range(_TRIES):
         stream, j = _draw_index(stream, vis.offsets.shape[0])
-        xx = x + vis.offsets[j, 0]
-        xx += width if xx < 0 else (-width if xx >= width else 0)
-        yy = y + vis.offsets[j, 1]
-        yy += height if yy < 0 else (-height if yy >= height else 0)
-        other = yy * width + xx
+        other = _wrap(y + vis.offsets[j, 1], height) * width + _wrap(x + vis.offsets[j, 0], width)
         if code[other] == EMPTY:
             return other, stream
     return _exact_empty(code, cell, width, height, vis, key, t, a), stream
