@@ -64,22 +64,25 @@ def _moving_run(side):
 
 
 def test_moves_away_from_the_seam_draw_what_the_plain_draw_gives():
-    """The inlined draws with flat cell steps pick the same cell as the wrapped ones."""
+    """The row-batched draws with flat cell steps pick the same cell as the wrapped ones."""
     run = _moving_run(40)
     w, r = run.world, run.rules
     vc, vp = run.vision_citizen, run.vision_cop
     for parity in range(2):
-        sync._choose_moves(w.kind, w.state, w.code, w.occupant, w.width, w.height, vc, vp, r,
-                           run.key, 4, run.target, run.claim, parity)  # fmt: skip
-    movers = np.flatnonzero(run.target >= 0)
+        sync._choose_moves(w.code, w.occupant, w.width, w.height, vc, vp, r, run.key, 4,
+                           run.claim, parity)  # fmt: skip
+    movers = np.flatnonzero((w.state == 0) | ((w.state == 1) & (w.kind == 0)))
     assert movers.size > 500
-    for a in movers:
+    plain = np.empty(movers.size, np.int64)
+    for i, a in enumerate(movers):
         vis = vc if w.kind[a] == 0 else vp
-        cell = int(w.position[a])
-        plain, _ = sync.random_empty_in_vision(w.code, cell, w.width, w.height, vis, run.key, 4,
-                                               int(a))  # fmt: skip
-        assert run.target[a] == plain
-        assert w.code[plain] == EMPTY
+        plain[i], _ = sync.random_empty_in_vision(w.code, int(w.position[a]), w.width, w.height,
+                                                  vis, run.key, 4, int(a))  # fmt: skip
+    assert (w.code[plain] == EMPTY).all()
+    claimed = np.flatnonzero(run.claim != sync.NO_CLAIM)
+    assert np.array_equal(claimed, np.unique(plain))  # every pick was claimed, nothing else
+    winners = (run.claim[claimed] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    assert np.array_equal(plain[np.searchsorted(movers, winners)], claimed)
 
 
 def test_a_chosen_cell_is_uniform_over_the_empty_cells_in_vision():

@@ -37,7 +37,6 @@ from narod.world.population import (
     ACTIVE,
     CITIZEN,
     COP,
-    COP_KIND,
     EMPTY,
     JAILED,
     NO_AGENT,
@@ -185,7 +184,7 @@ def window_row(prefix, y, width, height, spans, reach, out):
 
 
 @njit(parallel=True, cache=True)
-def _decide_all(kind, state, code, occupant, hardship, risk_aversion, prefix, width, height,
+def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, height,
                 spans, reach, r: Rules, legitimacy, p_table):  # fmt: skip
     """Every free citizen decides on the same snapshot; returns how many turned active.
 
@@ -198,10 +197,11 @@ def _decide_all(kind, state, code, occupant, hardship, risk_aversion, prefix, wi
         seen = np.empty(width, np.int64)
         window_row(prefix, y, width, height, spans, reach, seen)
         for x in range(width):
-            a = occupant[y * width + x]
-            if a < 0 or kind[a] != CITIZEN or (state[a] != S_QUIET and state[a] != S_ACTIVE):
+            shown = code[y * width + x]
+            if shown != QUIET and shown != ACTIVE:  # free citizens only
                 continue
-            was_active = state[a] == S_ACTIVE
+            a = occupant[y * width + x]
+            was_active = shown == ACTIVE
             g = grievance(hardship[a], legitimacy)
             if g <= r.threshold:
                 state[a] = S_QUIET  # no risk can make it active: the look changes nothing
@@ -218,17 +218,17 @@ def _decide_all(kind, state, code, occupant, hardship, risk_aversion, prefix, wi
 
 
 @njit(parallel=True, cache=True)
-def _choose_arrests(kind, state, code, occupant, prefix, width, height, spans, reach, key, t,
+def _choose_arrests(code, occupant, prefix, width, height, spans, reach, key, t,
                     chosen):  # fmt: skip
     """Each cop picks one active in vision (reads only, so the picks do not race).
 
-    ``chosen`` (per agent) must be all -1 on entry; :func:`_apply_moves` leaves it so.
+    ``chosen`` (per agent) must be all -1 on entry; :func:`_clear_targets` leaves it so.
     """
     for y in prange(height):
         for cell in range(y * width, (y + 1) * width):
-            c = occupant[cell]
-            if c < 0 or kind[c] != COP_KIND or state[c] != S_QUIET:
+            if code[cell] != COP:  # cops on duty only
                 continue
+            c = occupant[cell]
             n_act = (window(prefix, cell, width, height, spans, reach) >> _ACTIVES) & _MASK
             if n_act > 0:
                 k = int(rng.hash_uniform(key, t, c, _P_ARREST) * n_act)
@@ -320,57 +320,115 @@ def _claim(claim, cell, a, stream):
     claim[cell] = min(mine, claim[cell])  # a store either way: no branch to mispredict
 
 
+@njit(cache=True, _nrt=False)
+def _mover_code(c, r: Rules):
+    """What a cell's code says of its occupant's move: 0 none, 1 a citizen's, 2 a cop's.
+
+    Codes QUIET and ACTIVE are free citizens and COP a cop on duty, so the agent arrays are not
+    read for the many agents that do not move.
+    """
+    citizen = (c == QUIET) | (c == ACTIVE)
+    return 1 if citizen and r.citizens_move else (2 if c == COP and r.cops_move else 0)
+
+
+@njit(cache=True, _nrt=False)
+def _draw_rounds(code, steps, cells, stream, chosen, looking, m):
+    """Rejection draws for the ``m`` movers at ``cells``, all of one vision shape.
+
+    Each round draws once for every mover still looking and keeps those that hit an occupied
+    cell: a loop without branches whose loads overlap, where one mover's draws after another's
+    stalled on each load and each mispredicted exit. The picks go to ``chosen`` (-1 when still
+    looking) and the number still looking after ``_TRIES`` rounds is returned; they are listed
+    first in ``looking``. The draws are those of :func:`random_empty_in_vision`.
+    """
+    n = steps.shape[0]
+    for i in range(m):
+        looking[i] = i
+        chosen[i] = -1
+    left = m
+    for _ in range(_TRIES):
+        if left == 0:
+            break
+        kept = 0
+        for i in range(left):  # unsigned indices: no fix-up of negative ones
+            p = looking[i]
+            stream[p], j = _draw_index(stream[p], n)
+            other = cells[p] + steps[np.uint64(j)]
+            empty = code[np.uint64(other)] == EMPTY
+            chosen[p] = other if empty else -1
+            looking[np.uint64(kept)] = p
+            kept += 0 if empty else 1
+        left = kept
+    return left
+
+
+@njit(cache=True, _nrt=False)
+def _seam_moves(code, occupant, start, stop, width, height, vis_cit, vis_cop, r, key, t, claim):
+    """Moves drawn with wrapped offsets, for cells ``start .. stop - 1`` near the torus seam."""
+    for cell in range(start, stop):
+        mover = _mover_code(code[cell], r)
+        if mover != 0:
+            a = occupant[cell]
+            vis = vis_cit if mover == 1 else vis_cop
+            there, s = random_empty_in_vision(code, cell, width, height, vis, key, t, a)
+            if there >= 0:
+                _claim(claim, there, a, s)
+
+
 @njit(parallel=True, cache=True)
-def _choose_moves(kind, state, code, occupant, width, height, vis_cit, vis_cop, r: Rules, key, t,
-                  target, claim, parity):  # fmt: skip
+def _choose_moves(code, occupant, width, height, vis_cit, vis_cop, r: Rules, key, t, claim,
+                  parity):  # fmt: skip
     """Free agents in the bands of one ``parity`` pick a random empty cell in vision and claim it.
 
     Bands of rows (:func:`n_bands`) alternate; an agent's target lies within its vision's reach,
     so agents of two bands of the same parity never claim the same cell and the bands of one
-    parity run in parallel. ``target`` must be all -1 on entry.
+    parity run in parallel. Only the claims are kept: the winners are read from them.
 
-    Away from the torus seam the draws of :func:`random_empty_in_vision` are inlined here with
-    flat cell steps: a call per agent and two wraps per draw cost a third of this phase.
+    Away from the torus seam a row's citizens and cops are listed without a branch, and their
+    draws are made a round at a time with flat cell steps (:func:`_draw_rounds`).
     """
-    bands = n_bands(height, max(vis_cit.reach, vis_cop.reach))
-    n_cit = vis_cit.steps.shape[0]
-    n_cop = vis_cop.steps.shape[0]
-    steps = np.concatenate((vis_cit.steps, vis_cop.steps))  # cops' from n_cit on: no select
+    reach = max(vis_cit.reach, vis_cop.reach)
+    bands = n_bands(height, reach)
     tick_seed = rng.hash_u64(key, t, 0, _P_CHOICE)
     for half_band in prange((bands + 1 - parity) // 2):
         b = 2 * half_band + parity
+        cells = np.empty((2, width), np.int64)  # the row's movers away from the seam, by kind
+        agents = np.empty(width, np.int64)
+        stream = np.empty(width, np.uint64)
+        chosen = np.empty(width, np.int64)
+        looking = np.empty(width, np.uint64)
         for y in range(b * height // bands, (b + 1) * height // bands):
-            for x in range(width):
-                cell = y * width + x
-                a = occupant[cell]
-                if a < 0:
-                    continue
-                citizen = kind[a] == CITIZEN
-                free = state[a] == S_QUIET or (citizen and state[a] == S_ACTIVE)
-                if not free or not (r.citizens_move if citizen else r.cops_move):
-                    continue
-                reach = vis_cit.reach if citizen else vis_cop.reach
-                if reach <= x < width - reach and reach <= y < height - reach:
-                    n = n_cit if citizen else n_cop
-                    first = 0 if citizen else n_cit
-                    chosen = -1
-                    stream = _choice_stream(tick_seed, a)
-                    for _ in range(_TRIES):
-                        stream, j = _draw_index(stream, n)
-                        other = cell + steps[first + j]
-                        if code[other] == EMPTY:
-                            chosen = other
-                            break
-                    if chosen < 0:
-                        vis = vis_cit if citizen else vis_cop
-                        chosen = _exact_empty(code, cell, width, height, vis, key, t, a)
-                else:
-                    vis = vis_cit if citizen else vis_cop
-                    chosen, stream = random_empty_in_vision(code, cell, width, height, vis, key,
-                                                            t, a)  # fmt: skip
-                target[a] = chosen
-                if chosen >= 0:
-                    _claim(claim, chosen, a, stream)
+            row, end = y * width, (y + 1) * width
+            if y < reach or y >= height - reach:
+                _seam_moves(code, occupant, row, end, width, height, vis_cit, vis_cop, r, key, t,
+                            claim)  # fmt: skip
+                continue
+            _seam_moves(code, occupant, row, row + reach, width, height, vis_cit, vis_cop, r, key,
+                        t, claim)  # fmt: skip
+            _seam_moves(code, occupant, end - reach, end, width, height, vis_cit, vis_cop, r, key,
+                        t, claim)  # fmt: skip
+            n_c = 0
+            n_p = 0
+            for cell in range(row + reach, end - reach):  # both lists written, one lengthened
+                mover = _mover_code(code[cell], r)
+                cells[0, n_c] = cell
+                cells[1, n_p] = cell
+                n_c += mover == 1
+                n_p += mover == 2
+            for k in range(2):
+                vis = vis_cit if k == 0 else vis_cop
+                m = n_c if k == 0 else n_p
+                for i in range(m):
+                    agents[i] = occupant[cells[k, i]]
+                    stream[i] = _choice_stream(tick_seed, agents[i])
+                left = _draw_rounds(code, vis.steps, cells[k], stream, chosen, looking, m)
+                for i in range(left):
+                    p = looking[i]
+                    chosen[p] = _exact_empty(code, cells[k, p], width, height, vis, key, t,
+                                             agents[p])  # fmt: skip
+                for p in range(m):
+                    if chosen[p] >= 0:
+                        _claim(claim, chosen[p], agents[p], stream[p])
 
 
 @njit(parallel=True, cache=True)
@@ -386,25 +444,21 @@ def _claim_chosen(occupant, width, height, reach, key, t, target, claim, parity)
 
 
 @njit(parallel=True, cache=True)
-def _apply_moves(code, occupant, position, target, claim):
-    """Move the winner of each claimed cell there, and reset ``target`` and ``claim``.
+def _apply_moves(code, occupant, position, claim):
+    """Move the winner of each claimed cell there, and reset ``claim``.
 
-    Only a cell's winner resets its claim, so a loser reads either the winner's word or
-    ``NO_CLAIM``, never its own: the result does not depend on timing.
+    Claimed cells were empty and the winners' cells occupied, so no two moves touch one cell.
     """
-    for a in prange(target.shape[0]):
-        cell = target[a]
-        if cell < 0:
-            continue
-        target[a] = -1
-        if (claim[cell] & np.uint64(0xFFFFFFFF)) == np.uint64(a):
-            move_to(code, occupant, position, a, cell)  # targets were empty, origins occupied
+    for cell in prange(claim.shape[0]):
+        word = claim[cell]
+        if word != NO_CLAIM:
+            move_to(code, occupant, position, int(word & np.uint64(0xFFFFFFFF)), cell)
             claim[cell] = NO_CLAIM
 
 
 @njit(parallel=True, cache=True)
 def _clear_targets(target):
-    """Reset ``target`` to all -1 after arrests without a move onto the site."""
+    """Reset ``target`` to all -1 after the arrests."""
     for a in prange(target.shape[0]):
         if target[a] >= 0:
             target[a] = -1
@@ -431,11 +485,11 @@ def count_states(kind, state, out_row):
 
 
 @njit(cache=True)
-def _move_all(w, r: Rules, vis_cit, vis_cop, key, t, target, claim):
+def _move_all(w, r: Rules, vis_cit, vis_cop, key, t, claim):
     for parity in range(2):
-        _choose_moves(w.kind, w.state, w.code, w.occupant, w.width, w.height, vis_cit, vis_cop,
-                      r, key, t, target, claim, parity)  # fmt: skip
-    _apply_moves(w.code, w.occupant, w.position, target, claim)
+        _choose_moves(w.code, w.occupant, w.width, w.height, vis_cit, vis_cop, r, key, t, claim,
+                      parity)  # fmt: skip
+    _apply_moves(w.code, w.occupant, w.position, claim)
 
 
 @njit(cache=True)
@@ -457,16 +511,16 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
                 if w.state[a] == S_JAILED and w.jail[a] == 0:
                     reenter(w, a, vis_cit, st)
         if not r.decide_first:
-            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
+            _move_all(w, r, vis_cit, vis_cop, key, t, claim)
         build_prefix(w.code, w.width, w.height, prefix)
-        turned = _decide_all(w.kind, w.state, w.code, w.occupant, w.hardship, w.risk_aversion,
+        turned = _decide_all(w.state, w.code, w.occupant, w.hardship, w.risk_aversion,
                              prefix, w.width, w.height, vis_cit.spans, vis_cit.reach, r,
                              legitimacy[t], p_table)  # fmt: skip
         count_states(w.kind, w.state, out[t])
         jailed_before = out[t, 2]
         if r.arrests:
             build_prefix(w.code, w.width, w.height, prefix)
-            _choose_arrests(w.kind, w.state, w.code, w.occupant, prefix, w.width, w.height,
+            _choose_arrests(w.code, w.occupant, prefix, w.width, w.height,
                             vis_cop.spans, vis_cop.reach, key, t, target)  # fmt: skip
             _apply_arrests(w.code, w.occupant, w.state, w.jail, r, key, t, target)
             if not r.keeps_cell:
@@ -475,11 +529,10 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
                 for parity in range(2):
                     _claim_chosen(w.occupant, w.width, w.height, vis_cop.reach, key, t, target,
                                   claim, parity)  # fmt: skip
-                _apply_moves(w.code, w.occupant, w.position, target, claim)
-            else:
-                _clear_targets(target)
+                _apply_moves(w.code, w.occupant, w.position, claim)
+            _clear_targets(target)
         if r.decide_first:
-            _move_all(w, r, vis_cit, vis_cop, key, t, target, claim)
+            _move_all(w, r, vis_cit, vis_cop, key, t, claim)
         count_states(w.kind, w.state, out[t])
         out[t, 4] = turned
         out[t, 5] = out[t, 2] - jailed_before
