@@ -71,8 +71,20 @@ def whole_ratio_table(k: float, n_max: int) -> np.ndarray:
 
 
 @njit(cache=True, _nrt=False)
+def whole_ratio(cops: int, actives: int, rule: int) -> int:
+    """:func:`cop_to_active_ratio` for the floor and round rules, in exact integer arithmetic.
+
+    One division and no data-dependent branch: the float path's half-way tests mispredicted.
+    """
+    q = cops // actives
+    twice_rest = 2 * (cops - q * actives)
+    up = (twice_rest > actives) | ((twice_rest == actives) & (q % 2 == 1))  # half to even
+    return q + (1 if rule == ROUND and up else 0)
+
+
+@njit(cache=True, _nrt=False)
 def arrest_probability_looked_up(cops: int, actives: int, k: float, rule: int, table) -> float:
     """:func:`arrest_probability`, with ``table`` from :func:`whole_ratio_table` (n_max >= cops)."""
     if rule == LITERAL:
         return arrest_probability(cops, actives, k, rule)
-    return table[int(cop_to_active_ratio(cops, actives, rule))]
+    return table[whole_ratio(cops, actives, rule)]

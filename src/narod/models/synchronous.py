@@ -195,24 +195,29 @@ def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, h
     turned = 0
     for y in prange(height):
         seen = np.empty(width, np.int64)
+        free = np.empty(width, np.int64)
         window_row(prefix, y, width, height, spans, reach, seen)
-        for x in range(width):
-            shown = code[y * width + x]
-            if shown != QUIET and shown != ACTIVE:  # free citizens only
-                continue
-            a = occupant[y * width + x]
-            was_active = shown == ACTIVE
+        row = y * width
+        m = 0
+        for x in range(width):  # the row's free citizens, listed without a branch
+            shown = code[row + x]
+            free[m] = x
+            m += (shown == QUIET) | (shown == ACTIVE)
+        for i in range(m):
+            x = free[i]
+            a = occupant[row + x]
+            was_active = code[row + x] == ACTIVE
             g = grievance(hardship[a], legitimacy)
             if g <= r.threshold:
                 state[a] = S_QUIET  # no risk can make it active: the look changes nothing
-                code[y * width + x] = QUIET
+                code[row + x] = QUIET
                 continue
             n_act = actives_seen(((seen[x] >> _ACTIVES) & _MASK) - (1 if was_active else 0),
                                  was_active, r.self_count)  # fmt: skip
             p = arrest_probability_looked_up(seen[x] & _MASK, n_act, r.k, r.ratio, p_table)
             active = is_active(g, net_risk(risk_aversion[a], p, r.jail_factor), r.threshold)
             state[a] = S_ACTIVE if active else S_QUIET
-            code[y * width + x] = ACTIVE if active else QUIET
+            code[row + x] = ACTIVE if active else QUIET
             turned += 1 if active and not was_active else 0
     return turned
 
