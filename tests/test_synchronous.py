@@ -85,6 +85,38 @@ def test_moves_away_from_the_seam_draw_what_the_plain_draw_gives():
     assert np.array_equal(plain[np.searchsorted(movers, winners)], claimed)
 
 
+@pytest.mark.parametrize("metric", ["moore", "von_neumann", "euclidean"])
+def test_cops_found_from_the_actives_side_pick_what_their_own_looks_pick(metric):
+    spec = narod.load_scenario(
+        "epstein-mesa",
+        **{"grid.width": 61, "grid.height": 50, "scenario.activation": "synchronous",
+           "grievance.legitimacy": 0.4, "vision.metric": metric},
+    )  # fmt: skip
+    run = EpsteinRun(spec, 3, 10)
+    run.advance(2)
+    w, vis = run.world, run.vision_cop
+    sync.build_prefix(w.code, w.width, w.height, run.prefix)
+    by_prefix = np.full(w.capacity, -1, np.int32)
+    sync._choose_arrests(w.code, w.occupant, run.prefix, w.width, w.height, vis.spans,
+                         vis.reach, run.key, 4, by_prefix)  # fmt: skip
+    by_flags = np.full(w.capacity, -1, np.int32)
+    for parity in range(2):
+        sync._mark_watching_cops(w.code, w.width, w.height, vis, run.watching, parity)
+    sync._choose_arrests_watching(w.code, w.occupant, w.width, w.height, vis, run.key, 4,
+                                  run.watching, by_flags)  # fmt: skip
+    assert (by_prefix >= 0).sum() > 20
+    assert np.array_equal(by_prefix, by_flags)
+    assert not run.watching.any()
+
+
+def test_vision_shapes_are_symmetric():
+    """Finding the cops that see an active from the active's side relies on it."""
+    for metric in ("moore", "von_neumann", "euclidean"):
+        for radius in (1, 2.5, 7):
+            pairs = {tuple(o) for o in neighbourhood(50, 50, radius, metric).offsets}
+            assert pairs == {(-dx, -dy) for dx, dy in pairs}
+
+
 def test_a_chosen_cell_is_uniform_over_the_empty_cells_in_vision():
     run = _moving_run(40)
     w = run.world

@@ -123,6 +123,7 @@ class EpsteinRun:
         self.tick = 0
         if not sequential:  # the schema made sure the vision does not wrap the torus
             self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
+            self.watching = np.zeros(g.width * g.height, dtype=np.uint8)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
             self.claim = np.full(g.width * g.height, synchronous.NO_CLAIM, dtype=np.uint64)
 
@@ -147,8 +148,8 @@ class EpsteinRun:
             with _PARALLEL_LOCK:
                 steps = synchronous.run_synchronous(
                     w, self.rules, self.vision_citizen, self.vision_cop, self.legitimacy, self.cops,
-                    self.tick, until, self.key, self.stream, self.prefix, self.target, self.claim,
-                    self.counts,
+                    self.tick, until, self.key, self.stream, self.prefix, self.watching,
+                    self.target, self.claim, self.counts,
                 )  # fmt: skip
         self.agent_steps += int(steps)
         self.tick = until

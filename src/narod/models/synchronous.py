@@ -241,6 +241,52 @@ def _choose_arrests(code, occupant, prefix, width, height, spans, reach, key, t,
                                           ACTIVE, _ACTIVES, k)  # fmt: skip
 
 
+@njit(cache=True, _nrt=False)
+def few_actives(n_active: int, vis, cells: int) -> bool:
+    """Whether cops are better found from the actives' side: fewer cells to visit that way than
+    one pass over the grid. Quiet spells of Model I have a few actives in a million citizens.
+    """
+    return n_active * vis.offsets.shape[0] <= cells
+
+
+@njit(parallel=True, cache=True)
+def _mark_watching_cops(code, width, height, vis, watching, parity):
+    """Flag each cop with an active in its vision, visiting the cells around the actives in the
+    bands of one ``parity`` (:func:`n_bands`; no two bands of a parity flag the same cell).
+
+    Vision shapes are symmetric, so the cops that see an active are the cops in its shape.
+    """
+    bands = n_bands(height, vis.reach)
+    for half_band in prange((bands + 1 - parity) // 2):
+        b = 2 * half_band + parity
+        for cell in range(b * height // bands * width, (b + 1) * height // bands * width):
+            if code[cell] != ACTIVE:
+                continue
+            x = cell % width
+            y = cell // width
+            for j in range(vis.offsets.shape[0]):
+                other = _wrap(y + vis.offsets[j, 1], height) * width + _wrap(
+                    x + vis.offsets[j, 0], width
+                )
+                if code[other] == COP:
+                    watching[other] = 1
+
+
+@njit(parallel=True, cache=True)
+def _choose_arrests_watching(code, occupant, width, height, vis, key, t, watching, chosen):
+    """:func:`_choose_arrests` for the flagged cops only, each looking cell by cell; the flags
+    are cleared. The same picks, without the prefix table, when actives are few."""
+    for y in prange(height):
+        for cell in range(y * width, (y + 1) * width):
+            if watching[cell] == 0:
+                continue
+            watching[cell] = 0
+            c = occupant[cell]
+            n_act = count(code, cell, width, height, vis)[1]
+            k = int(rng.hash_uniform(key, t, c, _P_ARREST) * n_act)
+            chosen[c] = kth(code, cell, width, height, vis, ACTIVE, k)
+
+
 @njit(parallel=True, cache=True)
 def _apply_arrests(code, occupant, state, jail, r: Rules, key, t, chosen):
     """Jail the picked agents; two cops picking one agent jail it once, with the same term."""
@@ -498,12 +544,27 @@ def _move_all(w, r: Rules, vis_cit, vis_cop, key, t, claim):
 
 
 @njit(cache=True)
+def _pick_arrests(w, vis, key, t, n_active, prefix, watching, chosen):
+    """Each cop on duty picks an active in vision into ``chosen``, by the cheaper of two ways."""
+    if few_actives(n_active, vis, w.code.shape[0]):
+        for parity in range(2):
+            _mark_watching_cops(w.code, w.width, w.height, vis, watching, parity)
+        _choose_arrests_watching(w.code, w.occupant, w.width, w.height, vis, key, t, watching,
+                                 chosen)  # fmt: skip
+    else:
+        build_prefix(w.code, w.width, w.height, prefix)
+        _choose_arrests(w.code, w.occupant, prefix, w.width, w.height, vis.spans, vis.reach, key,
+                        t, chosen)  # fmt: skip
+
+
+@njit(cache=True)
 def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t1, key, st,
-                    prefix, target, claim, out):  # fmt: skip
+                    prefix, watching, target, claim, out):  # fmt: skip
     """Advance ticks ``t0+1 .. t1`` with every agent deciding on the same snapshot.
 
-    ``prefix`` (see :func:`prefix_shape`), ``target`` (per agent, all -1) and ``claim`` (uint64
-    per cell, all ``NO_CLAIM``) are scratch arrays. Returns the number of agent activations.
+    ``prefix`` (see :func:`prefix_shape`), ``watching`` (uint8 per cell, all 0), ``target`` (per
+    agent, all -1) and ``claim`` (uint64 per cell, all ``NO_CLAIM``) are scratch arrays.
+    Returns the number of agent activations.
     """
     on_duty = _cops_on_duty(w.kind, w.state)
     p_table = whole_ratio_table(r.k, vis_cit.offsets.shape[0])
@@ -524,9 +585,7 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
         count_states(w.kind, w.state, out[t])
         jailed_before = out[t, 2]
         if r.arrests:
-            build_prefix(w.code, w.width, w.height, prefix)
-            _choose_arrests(w.code, w.occupant, prefix, w.width, w.height,
-                            vis_cop.spans, vis_cop.reach, key, t, target)  # fmt: skip
+            _pick_arrests(w, vis_cop, key, t, out[t, 0], prefix, watching, target)
             _apply_arrests(w.code, w.occupant, w.state, w.jail, r, key, t, target)
             if not r.keeps_cell:
                 _vacate(w.occupant, target)
