@@ -17,7 +17,7 @@ from narod.models import synchronous as sync
 from narod.models.epstein import EpsteinRun
 from narod.world.grid import neighbourhood
 from narod.world.look import count
-from narod.world.population import EMPTY, place
+from narod.world.population import ACTIVE, EMPTY, place
 
 
 def _world(width, height, seed=0):
@@ -107,6 +107,23 @@ def test_cops_found_from_the_actives_side_pick_what_their_own_looks_pick(metric)
     assert (by_prefix >= 0).sum() > 20
     assert np.array_equal(by_prefix, by_flags)
     assert not run.watching.any()
+
+
+def test_actives_turn_quiet_when_legitimacy_leaves_them_no_grievance():
+    """The citizens left off a row's list of possible actives still stop being active."""
+    spec = narod.load_scenario(
+        "epstein-mesa",
+        **{"grid.width": 60, "grid.height": 50, "scenario.activation": "synchronous",
+           "grievance.legitimacy": 0.3},
+    )  # fmt: skip
+    run = EpsteinRun(spec, 2, 8)
+    run.advance(3)
+    assert run.counts[3, 0] > 100
+    run.legitimacy[4:] = 1.0  # grievance H (1 - L) = 0: nobody may stay active
+    run.advance(4)
+    assert run.counts[4, 0] == 0
+    assert not (run.world.code == ACTIVE).any()
+    run.world.check()
 
 
 def test_vision_shapes_are_symmetric():

@@ -188,30 +188,34 @@ def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, h
                 spans, reach, r: Rules, legitimacy, p_table):  # fmt: skip
     """Every free citizen decides on the same snapshot; returns how many turned active.
 
-    Row by row, in cell order: the row's windows are summed at once (:func:`window_row`) and
-    the agents on it read theirs. The snapshot is ``prefix``, so the decisions are shown in
-    ``code`` at once. ``p_table`` is :func:`whole_ratio_table` for the citizens' vision.
+    Row by row, in cell order: the row's windows are summed at once (:func:`window_row`), the
+    citizens whose grievance exceeds the threshold are listed without a branch, and those read
+    theirs (no risk can make the others active, so their look changes nothing). The snapshot
+    is ``prefix``, so the decisions are shown in ``code`` at once. ``p_table`` is
+    :func:`whole_ratio_table` for the citizens' vision.
     """
     turned = 0
     for y in prange(height):
         seen = np.empty(width, np.int64)
-        free = np.empty(width, np.int64)
+        hot = np.empty(width, np.int64)
         window_row(prefix, y, width, height, spans, reach, seen)
         row = y * width
         m = 0
-        for x in range(width):  # the row's free citizens, listed without a branch
+        for x in range(width):  # the row's free citizens who could turn active, without a branch
             shown = code[row + x]
-            free[m] = x
-            m += (shown == QUIET) | (shown == ACTIVE)
+            a = max(occupant[row + x], 0)  # an empty cell reads agent 0, unused
+            free = (shown == QUIET) | (shown == ACTIVE)
+            aggrieved = grievance(hardship[a], legitimacy) > r.threshold
+            if free and not aggrieved and shown == ACTIVE:  # rare: legitimacy went up
+                state[a] = S_QUIET
+                code[row + x] = QUIET
+            hot[m] = x
+            m += free & aggrieved
         for i in range(m):
-            x = free[i]
+            x = hot[i]
             a = occupant[row + x]
             was_active = code[row + x] == ACTIVE
             g = grievance(hardship[a], legitimacy)
-            if g <= r.threshold:
-                state[a] = S_QUIET  # no risk can make it active: the look changes nothing
-                code[row + x] = QUIET
-                continue
             n_act = actives_seen(((seen[x] >> _ACTIVES) & _MASK) - (1 if was_active else 0),
                                  was_active, r.self_count)  # fmt: skip
             p = arrest_probability_looked_up(seen[x] & _MASK, n_act, r.k, r.ratio, p_table)
