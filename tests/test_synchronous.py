@@ -24,18 +24,35 @@ def _world(width, height, seed=0):
     return place(width, height, 0.6, 0.1, "exact", 0, 0, np.random.default_rng(seed))
 
 
-@pytest.mark.parametrize("metric,radius", [("von_neumann", 3), ("moore", 2), ("euclidean", 2.5)])
-def test_a_rows_windows_equal_each_cells_own_look(metric, radius):
-    """Row sums of shifted prefix slices = the shape counted cell by cell, seam rows included."""
-    w = _world(23, 17)
-    w.code[np.random.default_rng(1).random(w.code.size) < 0.2] = 2  # some actives
+@pytest.mark.parametrize(
+    "metric,radius,width,height",
+    [
+        ("von_neumann", 3, 23, 17),
+        ("moore", 2, 23, 17),
+        ("euclidean", 2.5, 23, 17),
+        ("moore", 7, 70_001, 15),
+    ],  # fmt: skip
+)
+def test_a_rows_windows_equal_each_cells_own_look(metric, radius, width, height):
+    """Row sums of shifted prefix slices = the shape counted cell by cell, seam rows included.
+
+    The wide grid's running sums pass 2**32 (actives in the upper half), so a wrong window
+    there would show that the sums do not wrap harmlessly.
+    """
+    w = _world(width, height)
+    share = 0.2 if width < 1000 else 0.97  # over 65,536 actives in a row of the wide grid
+    w.code[np.random.default_rng(1).random(w.code.size) < share] = 2
     vis = neighbourhood(w.width, w.height, radius, metric)
-    prefix = np.zeros(sync.prefix_shape(w.width, w.height, vis.reach), np.int64)
+    prefix = np.zeros(sync.prefix_shape(w.width, w.height, vis.reach), sync.PREFIX)
     sync.build_prefix(w.code, w.width, w.height, prefix)
-    row = np.empty(w.width, np.int64)
+    row = np.empty(w.width, sync.PREFIX)
+    xs = np.r_[0:12, w.width - 12 : w.width, np.random.default_rng(2).integers(0, w.width, 30)]
+    pad = (prefix.shape[1] - 1 - w.width) // 2
     for y in range(w.height):
         sync.window_row(prefix, y, w.width, w.height, vis.spans, vis.reach, row)
-        for x in range(w.width):
+        passes = np.flatnonzero(np.diff(prefix[y].astype(np.int64)) < 0) - pad  # sums pass 2**32
+        near = (passes[:, None] + np.arange(-vis.reach - 1, vis.reach + 2)).ravel()
+        for x in np.unique(np.r_[xs, near.clip(0, w.width - 1)]):
             cell = y * w.width + x
             cops, actives, _ = count(w.code, cell, w.width, w.height, vis)
             assert row[x] & sync._MASK == cops

@@ -122,7 +122,8 @@ class EpsteinRun:
         self.agent_steps = 0
         self.tick = 0
         if not sequential:  # the schema made sure the vision does not wrap the torus
-            self.prefix = np.zeros(synchronous.prefix_shape(g.width, g.height, reach), np.int64)
+            shape = synchronous.prefix_shape(g.width, g.height, reach)
+            self.prefix = np.zeros(shape, synchronous.PREFIX)
             self.watching = np.zeros(g.width * g.height, dtype=np.uint8)
             self.target = np.full(self.world.capacity, -1, dtype=np.int32)
             self.claim = np.full(g.width * g.height, synchronous.NO_CLAIM, dtype=np.uint64)

@@ -46,8 +46,13 @@ from narod.world.population import (
     S_QUIET,
 )
 
-_MASK = (1 << 32) - 1
-_COPS, _ACTIVES = 0, 32  # bit offsets of the packed fields
+# Packed (cops, actives) in 16 bits each of a uint32. A window holds at most 101 x 101 cells (the
+# schema caps vision at 50), and the prefix sums wrap modulo 2**32 harmlessly: a window is a
+# difference of sums taken modulo 2**32, exact because the true value fits.
+PREFIX = np.uint32
+_MASK = (1 << 16) - 1
+_WORD = (1 << 32) - 1
+_COPS, _ACTIVES = 0, 16  # bit offsets of the packed fields
 # Purposes of the hashed draws: the same (seed, tick, agent) gives independent numbers for each.
 _P_MOVE, _P_ARREST, _P_TERM, _P_CHOICE, _P_CHOICE_EXACT = 1, 2, 3, 4, 5
 MIN_BAND = 16  # rows per band of moves, at least; bands depend on the grid, never on threads
@@ -73,7 +78,7 @@ def prefix_shape(width: int, height: int, reach: int) -> tuple[int, int]:
 
 @njit(parallel=True, cache=True)
 def build_prefix(code, width, height, prefix):
-    """Per row, running sums of packed (cops, actives), the row padded by wrapping."""
+    """Per row, running sums of packed (cops, actives) modulo 2**32, the row padded by wrapping."""
     pad = (prefix.shape[1] - 1 - width) // 2
     for y in prange(height):
         acc = np.int64(0)
@@ -98,7 +103,7 @@ def _wrap(v, n):
 
 @njit(cache=True, _nrt=False)
 def _row_sum(prefix, yy, x, half, pad):
-    return prefix[yy, x + half + pad + 1] - prefix[yy, x - half + pad]
+    return (np.int64(prefix[yy, x + half + pad + 1]) - np.int64(prefix[yy, x - half + pad])) & _WORD
 
 
 @njit(cache=True, _nrt=False)
@@ -196,7 +201,7 @@ def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, h
     """
     turned = 0
     for y in prange(height):
-        seen = np.empty(width, np.int64)
+        seen = np.empty(width, PREFIX)
         hot = np.empty(width, np.int64)
         window_row(prefix, y, width, height, spans, reach, seen)
         row = y * width
