@@ -76,23 +76,30 @@ def prefix_shape(width: int, height: int, reach: int) -> tuple[int, int]:
     return height, width + 2 * reach + 1
 
 
+@njit(cache=True, _nrt=False)
+def _packed(shown):
+    return np.int64(shown == COP) | (np.int64(shown == ACTIVE) << _ACTIVES)
+
+
 @njit(parallel=True, cache=True)
 def build_prefix(code, width, height, prefix):
-    """Per row, running sums of packed (cops, actives) modulo 2**32, the row padded by wrapping."""
+    """Per row, running sums of packed (cops, actives) modulo 2**32, the row padded by wrapping
+    (the row's last ``pad`` cells, the row, its first ``pad`` cells: three loops, no branch)."""
     pad = (prefix.shape[1] - 1 - width) // 2
     for y in prange(height):
+        row = code[y * width : (y + 1) * width]
+        out = prefix[y]
+        out[0] = 0
         acc = np.int64(0)
-        base = y * width
-        prefix[y, 0] = 0
-        for j in range(width + 2 * pad):
-            x = j - pad
-            if x < 0:
-                x += width
-            elif x >= width:
-                x -= width
-            v = code[base + x]
-            acc += np.int64(v == COP) | (np.int64(v == ACTIVE) << _ACTIVES)
-            prefix[y, j + 1] = acc
+        for j in range(pad):
+            acc += _packed(row[width - pad + j])
+            out[j + 1] = acc
+        for x in range(width):
+            acc += _packed(row[x])
+            out[pad + x + 1] = acc
+        for j in range(pad):
+            acc += _packed(row[j])
+            out[pad + width + j + 1] = acc
 
 
 @njit(cache=True, _nrt=False)
