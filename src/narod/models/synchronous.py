@@ -305,11 +305,16 @@ def _choose_arrests_watching(code, occupant, width, height, vis, key, t, watchin
 
 @njit(parallel=True, cache=True)
 def _apply_arrests(code, occupant, state, jail, r: Rules, key, t, chosen):
-    """Jail the picked agents; two cops picking one agent jail it once, with the same term."""
+    """Jail the picked agents; two cops picking one agent jail it once, with the same term.
+
+    With ``keeps_cell`` nothing else reads the picks, so they are reset to -1 here.
+    """
     for c in prange(chosen.shape[0]):
         cell = chosen[c]
         if cell < 0:
             continue
+        if r.keeps_cell:
+            chosen[c] = -1
         agent = occupant[cell]
         # Every write depends only on the arrested agent, so a double arrest writes the same twice.
         state[agent] = S_JAILED
@@ -525,7 +530,7 @@ def _apply_moves(code, occupant, position, claim):
 
 @njit(parallel=True, cache=True)
 def _clear_targets(target):
-    """Reset ``target`` to all -1 after the arrests."""
+    """Reset ``target`` to all -1 after the arrests (jailed agents leaving the grid)."""
     for a in prange(target.shape[0]):
         if target[a] >= 0:
             target[a] = -1
@@ -603,9 +608,9 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
         if r.arrests:
             _pick_arrests(w, vis_cop, key, t, out[t, 0], prefix, watching, target)
             _apply_arrests(w.code, w.occupant, w.state, w.jail, r, key, t, target)
-            if not r.keeps_cell:
-                _vacate(w.occupant, target)
-            if r.cop_moves_to_site and not r.keeps_cell:  # onto the freed cell; ties by priority
+        if r.arrests and not r.keeps_cell:
+            _vacate(w.occupant, target)
+            if r.cop_moves_to_site:  # onto the freed cell; ties by priority
                 for parity in range(2):
                     _claim_chosen(w.occupant, w.width, w.height, vis_cop.reach, key, t, target,
                                   claim, parity)  # fmt: skip
