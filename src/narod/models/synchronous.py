@@ -10,9 +10,12 @@ The result never depends on the number of threads: every draw is a counter-based
 (seed, tick, agent, purpose); conflicts are settled by priority, not timing; and work is split
 over fixed bands of rows, not over threads.
 
-What agents see is read from per-row prefix sums of packed counts (cops and actives in 32 bits
-each), rebuilt from the grid before each phase: a look costs two loads per row of the vision
-shape instead of one per cell, and the citizens' looks are summed a whole row at a time.
+What citizens see is read from per-row prefix sums of packed counts (cops and actives in 16 bits
+each of a uint32), built from the grid before they decide, and summed a whole row at a time.
+Cops look the same way when actives are many; when they are few (the quiet spells of the model)
+the cops that see one are found from the actives' side and look cell by cell. The hot loops
+list the agents of a row that have work to do without a branch and then work through the list:
+branches on random data (is this cell a mover? is this draw empty?) cost more than the work.
 """
 
 from __future__ import annotations
