@@ -166,12 +166,22 @@ def test_a_chosen_cell_is_uniform_over_the_empty_cells_in_vision():
     assert stats.chisquare(counts).pvalue > 1e-3
 
 
-def test_moves_reset_the_scratch_arrays():
-    """After a tick every claim is cleared and every target is -1, ready for the next."""
-    run = _moving_run(70)
+@pytest.mark.parametrize("preset", ["mesa", "paper", "netlogo"])
+def test_a_tick_leaves_the_scratch_arrays_clean(preset):
+    """After a tick every claim and flag is cleared and every target is -1, ready for the next
+    (jailed agents keep their cell in the mesa preset and leave it in the others)."""
+    spec = narod.load_scenario(
+        "epstein-mesa",
+        **{"grid.width": 70, "grid.height": 70, "scenario.activation": "synchronous",
+           "scenario.preset": preset, "movement.order": "move_then_decide",
+           "grievance.legitimacy": 0.5},
+    )  # fmt: skip
+    run = EpsteinRun(spec, 5, 10)
     run.advance(6)
+    assert run.counts[1:7, 5].sum() > 0  # some arrests were made
     assert (run.target == -1).all()
     assert (run.claim == sync.NO_CLAIM).all()
+    assert not run.watching.any()
     run.world.check()
 
 
