@@ -112,6 +112,12 @@ def _wrap(v, n):
 
 
 @njit(cache=True, _nrt=False)
+def _shifted(x, y, offset, width, height):
+    """The cell at ``offset`` (dx, dy) from cell (x, y), across the torus seam if need be."""
+    return _wrap(y + offset[1], height) * width + _wrap(x + offset[0], width)
+
+
+@njit(cache=True, _nrt=False)
 def _row_sum(prefix, yy, x, half, pad):
     return (np.int64(prefix[yy, x + half + pad + 1]) - np.int64(prefix[yy, x - half + pad])) & _WORD
 
@@ -284,9 +290,7 @@ def _mark_watching_cops(code, width, height, vis, watching, parity):
             x = cell % width
             y = cell // width
             for j in range(vis.offsets.shape[0]):
-                other = _wrap(y + vis.offsets[j, 1], height) * width + _wrap(
-                    x + vis.offsets[j, 0], width
-                )
+                other = _shifted(x, y, vis.offsets[j], width, height)
                 if code[other] == COP:
                     watching[other] = 1
 
@@ -369,7 +373,7 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     stream = _choice_stream(rng.hash_u64(key, t, 0, _P_CHOICE), a)
     for _ in range(_TRIES):
         stream, j = _draw_index(stream, vis.offsets.shape[0])
-        other = _wrap(y + vis.offsets[j, 1], height) * width + _wrap(x + vis.offsets[j, 0], width)
+        other = _shifted(x, y, vis.offsets[j], width, height)
         if code[other] == EMPTY:
             return other, stream
     return _exact_empty(code, cell, width, height, vis, key, t, a), stream
@@ -611,14 +615,14 @@ def run_synchronous(w, r: Rules, vis_cit, vis_cop, legitimacy, cop_target, t0, t
         if r.arrests:
             _pick_arrests(w, vis_cop, key, t, out[t, 0], prefix, watching, target)
             _apply_arrests(w.code, w.occupant, w.state, w.jail, r, key, t, target)
-        if r.arrests and not r.keeps_cell:
-            _vacate(w.occupant, target)
-            if r.cop_moves_to_site:  # onto the freed cell; ties by priority
-                for parity in range(2):
-                    _claim_chosen(w.occupant, w.width, w.height, vis_cop.reach, key, t, target,
-                                  claim, parity)  # fmt: skip
-                _apply_moves(w.code, w.occupant, w.position, claim)
-            _clear_targets(target)
+            if not r.keeps_cell:  # the jailed leave the grid; the picks were not reset
+                _vacate(w.occupant, target)
+                if r.cop_moves_to_site:  # onto the freed cell; ties by priority
+                    for parity in range(2):
+                        _claim_chosen(w.occupant, w.width, w.height, vis_cop.reach, key, t,
+                                      target, claim, parity)  # fmt: skip
+                    _apply_moves(w.code, w.occupant, w.position, claim)
+                _clear_targets(target)
         if r.decide_first:
             _move_all(w, r, vis_cit, vis_cop, key, t, claim)
         count_states(w.kind, w.state, out[t])
