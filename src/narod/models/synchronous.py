@@ -16,6 +16,8 @@ Cops look the same way when actives are many; when they are few (the quiet spell
 the cops that see one are found from the actives' side and look cell by cell. The hot loops
 list the agents of a row that have work to do without a branch and then work through the list:
 branches on random data (is this cell a mover? is this draw empty?) cost more than the work.
+Loops that visit cells in order ask for the agents' attributes a few cells ahead
+(:mod:`narod.prefetch`): moves scatter the agents' numbers, and each such load would wait on memory.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from narod.mechanisms.jail import serve_one_tick, term_from_uniform
 from narod.mechanisms.movement import move_to
 from narod.mechanisms.policing import set_cops_on_duty
 from narod.models.civil_violence import Rules, _cops_on_duty, reenter
+from narod.prefetch import prefetch
 from narod.world.look import count, kth
 from narod.world.population import (
     ACTIVE,
@@ -161,6 +164,11 @@ def kth_in_window(code, prefix, cell, width, height, spans, reach, wanted, field
     return -1
 
 
+# Cells ahead at which the agents' attributes are fetched, in the loops that visit cells in order:
+# agents are numbered in cell order at the start, but moves scatter them over many rows, and a
+# load of an agent's attribute then waits on memory unless it was asked for early.
+_AHEAD_CELLS = 32
+
 # The parallel loops take plain arrays, never the ``Arrays`` tuple: with numba 0.68 writes made
 # inside ``prange`` to an array reached through a tuple were sometimes lost (caught by the tests).
 
@@ -216,6 +224,7 @@ def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, h
     :func:`whole_ratio_table` for the citizens' vision.
     """
     turned = 0
+    last = code.shape[0] - 1
     for y in prange(height):
         seen = np.empty(width, PREFIX)
         hot = np.empty(width, np.int64)
@@ -223,6 +232,10 @@ def _decide_all(state, code, occupant, hardship, risk_aversion, prefix, width, h
         row = y * width
         m = 0
         for x in range(width):  # the row's free citizens who could turn active, without a branch
+            ahead = max(occupant[min(row + x + _AHEAD_CELLS, last)], 0)
+            prefetch(hardship, ahead)
+            prefetch(risk_aversion, ahead)
+            prefetch(state, ahead)
             shown = code[row + x]
             a = max(occupant[row + x], 0)  # an empty cell reads agent 0, unused
             free = (shown == QUIET) | (shown == ACTIVE)
@@ -454,6 +467,14 @@ def _seam_moves(code, occupant, start, stop, width, height, vis_cit, vis_cop, r,
                 _claim(claim, there, a, s)
 
 
+@njit(cache=True, _nrt=False)
+def _prefetch_row(array, y, width):
+    """Fetch row ``y`` of a cell array (one element per 64-byte line)."""
+    step = max(64 // array.itemsize, 1)
+    for x in range(0, width, step):
+        prefetch(array, y * width + x)
+
+
 @njit(parallel=True, cache=True)
 def _choose_moves(code, occupant, width, height, vis_cit, vis_cop, r: Rules, key, t, claim,
                   parity):  # fmt: skip
@@ -476,7 +497,11 @@ def _choose_moves(code, occupant, width, height, vis_cit, vis_cop, r: Rules, key
         stream = np.empty(width, np.uint64)
         chosen = np.empty(width, np.int64)
         looking = np.empty(width, np.uint64)
-        for y in range(b * height // bands, (b + 1) * height // bands):
+        first = b * height // bands
+        for dy in range(-reach, reach):  # the claim rows the band's first row reaches
+            _prefetch_row(claim, _wrap(first + dy, height), width)
+        for y in range(first, (b + 1) * height // bands):
+            _prefetch_row(claim, _wrap(y + reach, height), width)  # the row first claimed now
             row, end = y * width, (y + 1) * width
             if y < reach or y >= height - reach:
                 _seam_moves(code, occupant, row, end, width, height, vis_cit, vis_cop, r, key, t,
@@ -528,7 +553,10 @@ def _apply_moves(code, occupant, position, claim):
 
     Claimed cells were empty and the winners' cells occupied, so no two moves touch one cell.
     """
+    last = claim.shape[0] - 1
     for cell in prange(claim.shape[0]):
+        ahead = claim[min(cell + _AHEAD_CELLS, last)]
+        prefetch(position, ahead & np.uint64(0xFFFFFFFF) if ahead != NO_CLAIM else np.uint64(0))
         word = claim[cell]
         if word != NO_CLAIM:
             move_to(code, occupant, position, int(word & np.uint64(0xFFFFFFFF)), cell)
