@@ -168,6 +168,7 @@ def kth_in_window(code, prefix, cell, width, height, spans, reach, wanted, field
 # agents are numbered in cell order at the start, but moves scatter them over many rows, and a
 # load of an agent's attribute then waits on memory unless it was asked for early.
 _AHEAD_CELLS = 32
+_AHEAD_CLAIMS = 8  # claims ahead at which the claimed cell is fetched
 
 # The parallel loops take plain arrays, never the ``Arrays`` tuple: with numba 0.68 writes made
 # inside ``prange`` to an array reached through a tuple were sometimes lost (caught by the tests).
@@ -532,6 +533,7 @@ def _choose_moves(code, occupant, width, height, vis_cit, vis_cop, r: Rules, key
                     chosen[p] = _exact_empty(code, cells[k, p], width, height, vis, key, t,
                                              agents[p])  # fmt: skip
                 for p in range(m):
+                    prefetch(claim, max(chosen[min(p + _AHEAD_CLAIMS, m - 1)], 0))
                     if chosen[p] >= 0:
                         _claim(claim, chosen[p], agents[p], stream[p])
 
