@@ -6,7 +6,8 @@ Two generators, both seeded from ``numpy.random.SeedSequence`` so one seed fixes
   time and the order of draws is part of the model;
 * a counter-based hash (SplitMix64 finaliser of a key) for the ``synchronous`` scheme, where each
   draw depends only on (seed, tick, agent, purpose). That is what makes a parallel run give the
-  same result on any number of threads.
+  same result on any number of threads. An agent that needs an unknown number of draws in one
+  tick (the moves' rejection draws) continues from its hash as a SplitMix64 stream.
 """
 
 from __future__ import annotations
@@ -84,22 +85,13 @@ def split_mix(seed, i):
 
 
 @njit(_nrt=False)
+def split_mix_next(state):
+    """SplitMix64 as a stream: the next state and its 64 random bits (all of them good)."""
+    state = state + uint64(0x9E3779B97F4A7C15)
+    return state, _mix(state)
+
+
+@njit(_nrt=False)
 def hash_uniform(key, tick, agent, purpose):
     """A double in [0, 1) that depends only on the four inputs."""
     return float(hash_u64(key, tick, agent, purpose) >> uint64(11)) * _TWO_POW_MINUS_53
-
-
-@njit(_nrt=False)
-def xorshift(x):
-    """One step of Marsaglia's xorshift64 (state must not be 0): a cheap stream of further draws
-    from one hashed seed. Use ``xorshift_output`` of the state as the random bits."""
-    x ^= x >> uint64(12)
-    x ^= x << uint64(25)
-    x ^= x >> uint64(27)
-    return x
-
-
-@njit(_nrt=False)
-def xorshift_output(x):
-    """The xorshift64* output of a state."""
-    return x * uint64(0x2545F4914F6CDD1D)

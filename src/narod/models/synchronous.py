@@ -352,23 +352,26 @@ def _vacate(occupant, chosen):
             occupant[chosen[c]] = NO_AGENT
 
 
-_TRIES = 64  # draws before the empties are counted and one is picked exactly
+_TRIES = 32  # rounds of two draws before the empties are counted and one is picked exactly
 NO_CLAIM = np.uint64(0xFFFFFFFFFFFFFFFF)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 @njit(cache=True, _nrt=False)
-def _draw_index(stream, n):
-    """The next state of an agent's xorshift stream and an index in [0, n) drawn from it
-    (the high 32 bits scaled by multiplication: no division, bias below n / 2**32)."""
-    stream = rng.xorshift(stream)
-    high = rng.xorshift_output(stream) >> np.uint64(32)
-    return stream, int((high * np.uint64(n)) >> np.uint64(32))
+def _two_indices(stream, n):
+    """The next state of an agent's SplitMix64 stream and two indices in [0, n) drawn from its
+    output, one from each 32-bit half (scaled by multiplication: no division, bias below
+    n / 2**32)."""
+    stream, bits = rng.split_mix_next(stream)
+    first = ((bits >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32)
+    second = ((bits & _LOW) * np.uint64(n)) >> np.uint64(32)
+    return stream, first, second
 
 
 @njit(cache=True, _nrt=False)
 def _choice_stream(tick_seed, a):
     """The start of agent ``a``'s stream of move draws; ``tick_seed`` is hashed once per tick."""
-    return rng.split_mix(tick_seed, a) | np.uint64(1)  # xorshift must not start at 0
+    return rng.split_mix(tick_seed, a)
 
 
 @njit(cache=True, _nrt=False)
@@ -377,19 +380,20 @@ def random_empty_in_vision(code, cell, width, height, vis, key, t, a):
     agent's random stream as left after the draws.
 
     Rejection sampling: draw cells of the shape uniformly until one is empty, which is uniform
-    over the empty ones. With the usual 20-30 % of empty cells that takes 4-5 draws from an
-    xorshift stream seeded by the agent's hash; after ``_TRIES`` misses the empties are counted
-    and one is drawn exactly. :func:`_choose_moves` inlines the same draws for cells away from
-    the torus seam, so both give the same cell.
+    over the empty ones. With the usual 20-30 % of empty cells that takes 4-5 draws, made two at
+    a time from a SplitMix64 stream seeded by the agent's hash; after ``_TRIES`` rounds the
+    empties are counted and one is drawn exactly. :func:`_draw_rounds` makes the same draws for
+    cells away from the torus seam, so both give the same cell.
     """
     x = cell % width
     y = cell // width
     stream = _choice_stream(rng.hash_u64(key, t, 0, _P_CHOICE), a)
     for _ in range(_TRIES):
-        stream, j = _draw_index(stream, vis.offsets.shape[0])
-        other = _shifted(x, y, vis.offsets[j], width, height)
-        if code[other] == EMPTY:
-            return other, stream
+        stream, first, second = _two_indices(stream, vis.offsets.shape[0])
+        for j in (first, second):
+            other = _shifted(x, y, vis.offsets[j], width, height)
+            if code[other] == EMPTY:
+                return other, stream
     return _exact_empty(code, cell, width, height, vis, key, t, a), stream
 
 
@@ -407,9 +411,7 @@ def _exact_empty(code, cell, width, height, vis, key, t, a):
 def _claim(claim, cell, a, stream):
     """Agent ``a`` claims ``cell`` with the next number of its stream as priority; the lowest
     (priority, agent) word keeps it, whatever the order of the claims."""
-    mine = ((rng.xorshift_output(rng.xorshift(stream)) >> np.uint64(32)) << np.uint64(32)) | (
-        np.uint64(a)
-    )
+    mine = (rng.split_mix_next(stream)[1] & ~_LOW) | np.uint64(a)
     claim[cell] = min(mine, claim[cell])  # a store either way: no branch to mispredict
 
 
@@ -429,11 +431,12 @@ def _mover_code(c, r: Rules):
 def _draw_rounds(code, steps, cells, stream, chosen, looking, m):
     """Rejection draws for the ``m`` movers at ``cells``, all of one vision shape.
 
-    Each round draws once for every mover still looking and keeps those that hit an occupied
-    cell: a loop without branches whose loads overlap, where one mover's draws after another's
-    stalled on each load and each mispredicted exit. The picks go to ``chosen`` (-1 when still
-    looking) and the number still looking after ``_TRIES`` rounds is returned; they are listed
-    first in ``looking``. The draws are those of :func:`random_empty_in_vision`.
+    Each round draws twice for every mover still looking (the first empty of the two is the
+    pick) and keeps those whose draws both hit an occupied cell: a loop without branches whose
+    loads overlap, where one mover's draws after another's stalled on each load and each
+    mispredicted exit. The picks go to ``chosen`` (-1 when still looking) and the number still
+    looking after ``_TRIES`` rounds is returned; they are listed first in ``looking``. The draws
+    are those of :func:`random_empty_in_vision`.
     """
     n = steps.shape[0]
     for i in range(m):
@@ -446,12 +449,14 @@ def _draw_rounds(code, steps, cells, stream, chosen, looking, m):
         kept = 0
         for i in range(left):  # unsigned indices: no fix-up of negative ones
             p = looking[i]
-            stream[p], j = _draw_index(stream[p], n)
-            other = cells[p] + steps[np.uint64(j)]
-            empty = code[np.uint64(other)] == EMPTY
-            chosen[p] = other if empty else -1
+            stream[p], first, second = _two_indices(stream[p], n)
+            one = cells[p] + steps[first]
+            two = cells[p] + steps[second]
+            empty_one = code[np.uint64(one)] == EMPTY
+            empty_two = code[np.uint64(two)] == EMPTY
+            chosen[p] = one if empty_one else (two if empty_two else -1)
             looking[np.uint64(kept)] = p
-            kept += 0 if empty else 1
+            kept += 0 if empty_one | empty_two else 1
         left = kept
     return left
 
@@ -547,7 +552,7 @@ def _claim_chosen(occupant, width, height, reach, key, t, target, claim, parity)
         for cell in range(b * height // bands * width, (b + 1) * height // bands * width):
             a = occupant[cell]
             if a >= 0 and target[a] >= 0:
-                _claim(claim, target[a], a, rng.hash_u64(key, t, a, _P_MOVE) | np.uint64(1))
+                _claim(claim, target[a], a, rng.hash_u64(key, t, a, _P_MOVE))
 
 
 @njit(parallel=True, cache=True)
