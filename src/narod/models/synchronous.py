@@ -564,10 +564,10 @@ def _apply_moves(code, occupant, position, claim):
     last = claim.shape[0] - 1
     for cell in prange(claim.shape[0]):
         ahead = claim[min(cell + _AHEAD_CELLS, last)]
-        prefetch(position, ahead & np.uint64(0xFFFFFFFF) if ahead != NO_CLAIM else np.uint64(0))
+        prefetch(position, ahead & _LOW if ahead != NO_CLAIM else np.uint64(0))
         word = claim[cell]
         if word != NO_CLAIM:
-            move_to(code, occupant, position, int(word & np.uint64(0xFFFFFFFF)), cell)
+            move_to(code, occupant, position, int(word & _LOW), cell)
             claim[cell] = NO_CLAIM
 
 
