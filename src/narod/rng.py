@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit, uint64
 
 _TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0
+_GOLDEN = uint64(0x9E3779B97F4A7C15)  # SplitMix64's increment, 2**64 / golden ratio
 
 
 def stream_state(seed_sequence: np.random.SeedSequence) -> np.ndarray:
@@ -72,7 +73,7 @@ def _mix(z):
 @njit(_nrt=False)
 def hash_u64(key, tick, agent, purpose):
     """64 random bits that depend only on the four inputs (counter-based)."""
-    z = key + uint64(tick) * uint64(0x9E3779B97F4A7C15)
+    z = key + uint64(tick) * _GOLDEN
     z = _mix(z ^ (uint64(agent) * uint64(0xD1B54A32D192ED03)))
     return _mix(z + uint64(purpose) * uint64(0x8CB92BA72F3D8DD7))
 
@@ -81,13 +82,13 @@ def hash_u64(key, tick, agent, purpose):
 def split_mix(seed, i):
     """SplitMix64's ``i``-th output from ``seed``: 64 random bits per counter with one mixing
     round, half the work of :func:`hash_u64` when ``seed`` is hashed once for many counters."""
-    return _mix(seed + uint64(i) * uint64(0x9E3779B97F4A7C15))
+    return _mix(seed + uint64(i) * _GOLDEN)
 
 
 @njit(_nrt=False)
 def split_mix_next(state):
     """SplitMix64 as a stream: the next state and its 64 random bits (all of them good)."""
-    state = state + uint64(0x9E3779B97F4A7C15)
+    state = state + _GOLDEN
     return state, _mix(state)
 
 
