@@ -1,20 +1,28 @@
-# The two commands of the README. Both create .venv on first use.
+# The two commands of the README (demo, test) and a quicker loop for developers (check).
+# Each creates .venv on first use and installs what it needs from this project's own files.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint browser bench clean
 
 $(BIN)/activate:
+	@echo "narod: creating $(VENV) with $(PY)"
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e .
+	@echo "narod: installing narod and its dependencies into $(VENV) (a few minutes the first time)"
+	$(PIP) -e . | grep --line-buffered -E '^(Collecting|Successfully)' \
+		|| $(PIP) -e .  # on failure, again with pip's whole message
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e ".[test]"
+	@echo "narod: installing narod with its test extras into $(VENV) (a few minutes the first time)"
+	$(PIP) -e ".[test]" | grep --line-buffered -E '^(Collecting|Successfully)' \
+		|| $(PIP) -e ".[test]"
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -24,8 +32,17 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-test: lint
+# Debian's Chromium for the explorer's browser test (installed when missing and allowed).
+browser:
+	@sh tools/chromium.sh
+
+# Everything, as CI runs it.
+test: lint browser
 	$(BIN)/python -m pytest -q
+
+# The quick subset for the edit-test loop: everything not marked slow.
+check: lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/epstein_vs_mesa.py

@@ -14,6 +14,8 @@ from conformance_stats import SEEDS, TICKS, all_passed, compare, format_table
 
 import narod
 
+pytestmark = pytest.mark.slow  # Mesa runs 20 seeds first (about a minute)
+
 
 def _narod(first_seed: int, **overrides) -> dict[str, np.ndarray]:
     spec = narod.load_scenario("epstein-mesa", **overrides)

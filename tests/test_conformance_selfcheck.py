@@ -12,6 +12,8 @@ import pytest
 from conformance_stats import all_passed, compare, format_table, holm
 from mesa_reference import run_mesa_many
 
+pytestmark = pytest.mark.slow  # Mesa runs 20 seeds first (about a minute)
+
 TICKS = 20
 SEEDS = 20
 PROCESSES = min(2, os.cpu_count() or 1)

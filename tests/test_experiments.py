@@ -77,6 +77,7 @@ def dask_cluster():
         p.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_cluster_gives_the_same_runs_as_one_process(tmp_path, dask_cluster):
     spec = narod.load_scenario("epstein-2", **{"scenario.ticks": 150})
     kwargs = dict(replicates=12, master_seed=11, batch_size=3, design="ensemble")
@@ -87,6 +88,7 @@ def test_cluster_gives_the_same_runs_as_one_process(tmp_path, dask_cluster):
     assert [r[1:] for r in inline] == [r[1:] for r in cluster]  # all but the experiment name
 
 
+@pytest.mark.slow
 def test_a_killed_experiment_resumes_without_loss(tmp_path):
     args = [str(BIN / "narod"), "ensemble", "epstein-2", "--runs", "60", "--ticks", "400",
             "--workers", "0", "--batch", "2", "--store", str(tmp_path), "--name", "k"]  # fmt: skip
@@ -222,6 +224,7 @@ def test_sensitivity_from_the_command_line(tmp_path, capsys):
     assert code == 2 and "final_participation" in err
 
 
+@pytest.mark.slow
 def test_calibration_recovers_a_known_legitimacy(tmp_path, capsys):
     """ABC-SMC on a target made at L = 0.82 (mean actives over 300 ticks, 6 seeds: 36.0)."""
     targets = tmp_path / "targets.csv"

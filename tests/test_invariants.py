@@ -2,6 +2,7 @@
 count, one seed fixes a run whatever the number of threads."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ def _spec(overrides: dict, model: str = "epstein-2") -> narod.Spec:
     return narod.load_scenario(model, **overrides)
 
 
+@pytest.mark.slow
 @given(specs, st.integers(0, 2**32 - 1))
 def test_world_stays_consistent_and_agents_are_conserved(overrides, seed):
     spec = _spec(overrides)

@@ -55,6 +55,7 @@ def test_gradual_cop_withdrawal_tips_society():
     assert kept < withdrawn  # measured 2/10
 
 
+@pytest.mark.slow
 def test_run7_genocide_with_a_random_victor():
     """Run 7: "genocide is always observed. The victor is random." """
     victors = []
@@ -72,6 +73,7 @@ def test_run6_peaceful_coexistence():
     assert result.column("group_a")[-1] > 500 and result.column("group_b")[-1] > 500
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seeds", [6])
 def test_peacekeepers_delay_genocide(seeds):
     """Figs 15-17: the time to genocide grows with the cop (peacekeeper) density."""

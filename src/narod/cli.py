@@ -311,10 +311,24 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
 ) -> None:
     """The main job: the February days at one agent per person, against the record."""
+    import time
+
     spec = _spec("petrograd-1917", None)
     out.print(f"[bold]{spec.scenario.description}[/bold]")
-    result = _run_with_progress(spec, 0, None, None)
+    start = time.perf_counter()
+    err.print("building the city and compiling the kernels (compiled once, then cached) ...")
+    per_day = 48  # ticks of half an hour
+    days = spec.scenario.ticks // per_day
+
+    def progress(done: int, total: int) -> None:
+        if done % per_day == 0 or done == total:
+            day = math.ceil(done / per_day)
+            err.print(f"  day {day} of {days} simulated ({time.perf_counter() - start:.1f} s)")
+
+    result = simulate(spec, 0, progress=progress)
+    err.print(f"writing tables, plots, the map animation and the report to {out_dir}/ ...")
     _show_february(result, out_dir)
+    err.print(f"demo done in {time.perf_counter() - start:.0f} s")
 
 
 ParamOption = Annotated[
