@@ -23,7 +23,7 @@ import httpx
 import uvicorn
 
 import narod
-from narod.cli_february import write_run
+from narod.cli_city import write_run
 from narod.viz.citymap import animate
 from narod.web.app import create_app
 from narod.web.runs import Limits

@@ -1,6 +1,6 @@
 """Make the README's pictures: a frame of the city map and the explorer with two runs.
 
-    .venv/bin/python docs/screenshots.py      (needs Debian's chromium for the explorer)
+.venv/bin/python docs/screenshots.py      (needs Debian's chromium for the explorer)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 import narod
-from narod.cli_february import write_run
+from narod.cli_city import write_run
 from narod.viz.citymap import CityMap, read_frames
 from narod.web.app import create_app
 

@@ -46,7 +46,12 @@ def test_scenarios_list_the_city_model_its_variants_and_sliders(client):
     meta = client.get("/api/scenarios").json()
     assert "petrograd-1917" in meta["scenarios"]
     assert "loyal-garrison" in meta["scenarios"]["petrograd-1917"]["variants"]
-    assert "city.scale" in meta["sliders"] and meta["sites"]
+    assert "city.scale" in meta["sliders"] and "inputs.walkout.size" in meta["sliders"]
+    episode = meta["scenarios"]["petrograd-1917"]["episode"]
+    assert len(episode["sites"]) == 34 and episode["water"]["features"]
+    assert episode["days"] == ["23 Feb", "24 Feb", "25 Feb", "26 Feb", "27 Feb", "28 Feb", "1 Mar"]
+    west, south, east, north = episode["box"]
+    assert all(west < s["lon"] < east and south < s["lat"] < north for s in episode["sites"])
 
 
 @pytest.mark.parametrize(
@@ -88,24 +93,52 @@ def test_a_run_streams_frames_and_its_results_download(client):
 def test_runs_beyond_the_limit_are_refused_and_a_failed_run_keeps_the_server_up(
     client, monkeypatch
 ):
+    started, release = threading.Event(), threading.Event()
+
     def broken(self):
+        started.set()
+        release.wait(30)  # hold the first run while the second asks
         raise RuntimeError("a kernel broke")
 
-    monkeypatch.setattr(web_runs.FebruaryRun, "step", broken)
+    monkeypatch.setattr(web_runs.CityRun, "step", broken)
     first = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
+    assert first.status_code == 200 and started.wait(30)
     second = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
-    assert second.status_code in (200, 429)
+    assert second.status_code == 429 and "at most 1 at once" in second.json()["detail"]
+    release.set()
     state = wait_done(client, first.json()["id"])
     assert state["status"] == "failed" and "a kernel broke" in state["error"]
     assert client.get("/api/scenarios").status_code == 200
+    again = client.post("/api/runs", json={"scenario": "petrograd-1917", "params": SMALL})
+    assert again.status_code == 200  # the failed run freed its place
 
 
 def test_the_server_listens_on_localhost_by_default():
-    import inspect
+    """``narod serve`` without --host binds 127.0.0.1 only: never every interface."""
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    from narod.cli import serve
+    import psutil
 
-    assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    narod_cli = Path(sys.executable).with_name("narod")
+    proc = subprocess.Popen([str(narod_cli), "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.time() + 60
+        listening = []
+        while time.time() < deadline and not listening:
+            time.sleep(0.2)
+            listening = [c.laddr for c in psutil.Process(proc.pid).net_connections("tcp")
+                         if c.status == psutil.CONN_LISTEN]  # fmt: skip
+        assert listening, "the server never listened"
+        assert {a.ip for a in listening} == {"127.0.0.1"} and {a.port for a in listening} == {port}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -150,8 +183,9 @@ def test_the_explorer_in_a_real_browser(server, tmp_path):
         page.select_option("#scenario", "petrograd-1917")
         set_slider = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }"
         page.locator("input[data-key='city.scale']").evaluate(set_slider, "0.005")
-        page.locator("input[data-key='police.multiplier']").evaluate(set_slider, "2")
-        assert page.locator("input[data-key='police.multiplier'] ~ *, label output").first
+        police = page.locator("input[data-key='strength.police']")
+        police.evaluate(set_slider, "2")
+        assert police.locator("xpath=..").locator("output").inner_text() == "2"
         panel = page.locator("#panel-a")
         panel.locator(".run").click()
         panel.locator(".chart-days").filter(has_text="day 7 of 7").wait_for(timeout=120_000)

@@ -1,4 +1,4 @@
-"""February plots and the HTML report, on a synthetic run directory built to the run contract."""
+"""City plots and the HTML report, on a synthetic run folder built to the run contract."""
 
 import re
 
@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from narod.errors import NarodError
-from narod.results.report import write_report
-from narod.viz.february import day_label, plot_february, read_ranges
+from narod.scenario.loading import load_scenario, to_toml
+from narod.viz.city_plots import day_label, plot_city, read_ranges
+from narod.viz.report import write_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
 DAYS = 7
@@ -32,16 +33,18 @@ EVENTS = [
     (200, 5, "04:00", "Volynsky barracks", "soldiers", "mutiny", 600, "The Volynsky men mutiny."),
 ]
 
+STRIKE = "strike_fraction_of_industrial_workforce"
+MUTINY = "garrison_mutinous_fraction"
 VALIDATION = [
-    ("strike_fraction_of_industrial_workforce", 1, 0.25, 0.187, 0.334, "in"),
-    ("strike_fraction_of_industrial_workforce", 2, 0.60, 0.38, 0.558, "out"),
-    ("strike_fraction_of_industrial_workforce", 3, 0.70, 0.576, 0.794, "in"),
-    ("garrison_mutinous_fraction", 4, 0.01, 0.0, 0.02, "in"),
-    ("garrison_mutinous_fraction_evening", 5, 0.40, 0.3, 0.5, "in"),
-    ("garrison_mutinous_fraction", 7, 0.95, 0.9, 1.0, "in"),
-    ("killed_total", None, 1500.0, 1300.0, 1500.0, "in"),
-    ("killed_and_wounded_total", None, 2500.0, 1400.0, 2000.0, "out"),
-]
+    (STRIKE, 1, 0.25, 0.187, 0.334, "in", "strike_fraction", "peak"),
+    (STRIKE, 2, 0.60, 0.38, 0.558, "out", "strike_fraction", "peak"),
+    (STRIKE, 3, 0.70, 0.576, 0.794, "in", "strike_fraction", "peak"),
+    (MUTINY, 4, 0.01, 0.0, 0.02, "in", MUTINY, "peak"),
+    ("garrison_mutinous_fraction_evening", 5, 0.40, 0.3, 0.5, "in", MUTINY, "at"),
+    (MUTINY, 7, 0.95, 0.9, 1.0, "in", MUTINY, "peak"),
+    ("killed_total", None, 1500.0, 1300.0, 1500.0, "in", "killed", "final"),
+    ("killed_and_wounded_total", None, 2500.0, 1400.0, 2000.0, "out", "killed+wounded", "final"),
+]  # fmt: skip
 
 
 def _logistic(x: np.ndarray, mid: float, width: float) -> np.ndarray:
@@ -50,7 +53,7 @@ def _logistic(x: np.ndarray, mid: float, width: float) -> np.ndarray:
 
 @pytest.fixture
 def run_dir(tmp_path):
-    """A run directory as the February model writes it: 7 days of 30-minute ticks."""
+    """A run folder as the city model writes it: 7 days of 30-minute ticks of Petrograd."""
     d = tmp_path / "run"
     d.mkdir()
     tick = np.arange(DAYS * TICKS_PER_DAY)
@@ -83,7 +86,7 @@ def run_dir(tmp_path):
     ends = ts.groupby("day").last().reset_index()
     daily = ends.drop(columns=["tick", "hour", "unknown_column", "phase"])
     daily.insert(1, "date", DATES)
-    for name in ("cossacks_loyal", "cossacks_neutral", "cossacks_turned", "soldiers_loyal"):
+    for name in ("cavalry_loyal", "cavalry_neutral", "cavalry_turned", "soldiers_loyal"):
         daily[name] = 1000
     daily["soldiers_wavering"] = 12_345
     daily["armed_workers"] = 40_000
@@ -94,18 +97,20 @@ def run_dir(tmp_path):
         EVENTS, columns=["tick", "day", "time", "place", "actor", "event", "count", "text"]
     ).to_csv(d / "events.csv", index=False)
     validation = pd.DataFrame(
-        VALIDATION, columns=["quantity", "day", "model", "low", "high", "inside"]
+        VALIDATION, columns=["quantity", "day", "model", "low", "high", "inside", "series", "read"]
     )
     validation["day"] = validation["day"].astype("Int64")
     validation["source"] = "Trotsky HRR vol.1 ch.7 & Leiberov"
     validation.to_csv(d / "validation.csv", index=False)
-    (d / "params.toml").write_text('[scenario]\nname = "petrograd-1917 <feb>"\nseed = 1\n')
+    spec = load_scenario("petrograd-1917", **{"scenario.name": "petrograd-1917 <feb>"})
+    (d / "params.toml").write_text(to_toml(spec))
     (d / "summary.txt").write_text("The regime fell on day 5.\n")
     return d
 
 
 def test_day_labels_run_from_23_february_to_1_march():
-    assert [day_label(d) for d in range(1, 8)] == [
+    calendar = load_scenario("petrograd-1917").calendar
+    assert [day_label(calendar, d) for d in range(1, 8)] == [
         "23 Feb",
         "24 Feb",
         "25 Feb",
@@ -124,7 +129,7 @@ def test_ranges_keep_the_day_or_none_for_episode_totals(run_dir):
 
 
 def test_plots_are_pngs(run_dir, tmp_path):
-    paths = plot_february(run_dir, tmp_path / "plots", ensemble=[run_dir])
+    paths = plot_city(run_dir, tmp_path / "plots", ensemble=[run_dir])
     assert [p.name for p in paths] == PLOTS
     for p in paths:
         assert p.parent == tmp_path / "plots"
@@ -158,6 +163,7 @@ def test_report_shows_the_runs_tables_and_texts(run_dir):
     assert "<b>Krylov" not in page
     assert "Trotsky HRR vol.1 ch.7 &amp; Leiberov" in page
     assert "name = &quot;petrograd-1917 &lt;feb&gt;&quot;" in page
+    assert "The February Revolution in Petrograd" in page  # the episode's own title and words
     assert "Counterfactuals" not in page
 
 
@@ -182,6 +188,6 @@ def test_counterfactuals_are_shown_when_present(run_dir):
 
 def test_a_directory_that_is_not_a_run_is_named_in_the_error(tmp_path):
     with pytest.raises(NarodError, match="timeseries.parquet"):
-        plot_february(tmp_path)
+        plot_city(tmp_path)
     with pytest.raises(NarodError, match="daily.csv"):
         write_report(tmp_path)

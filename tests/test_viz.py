@@ -4,9 +4,10 @@ import pytest
 from helpers import call_cli
 
 import narod
-from narod.cli_february import write_run
+from narod.cli_city import write_run
 from narod.experiments.design import Param, points
 from narod.experiments.runner import run_experiment
+from narod.scenario.episode import episode_folder
 from narod.viz.citymap import CityMap, animate, clock, read_frames
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -31,10 +32,14 @@ def test_the_map_draws_crowds_and_forces_at_a_tick(run_dir, tmp_path):
     assert len(frames) == 337
     busy = max(frames, key=lambda f: f.crowd.sum())
     assert busy.crowd.sum() > 0
-    path = CityMap().save(busy, tmp_path / "map.png")
+    spec = narod.load_scenario("petrograd-1917")
+    folder = episode_folder(spec.scenario.episode)
+    path = CityMap(folder, spec.calendar).save(busy, tmp_path / "map.png")
     assert path.read_bytes()[:8] == PNG
-    assert clock(0) == "23 Feb 1917, 00:00" and clock(48) == "23 Feb 1917, 24:00"
-    assert clock(4 * 48 + 31) == "27 Feb 1917, 15:30"
+    cal = spec.calendar
+    assert clock(0, cal) == "23 Feb 1917, 00:00" and clock(48, cal) == "23 Feb 1917, 24:00"
+    assert clock(4 * 48 + 31, cal) == "27 Feb 1917, 15:30"
+    assert clock(6 * 48 + 1, cal) == "1 Mar 1917, 00:30"  # 1917 was no leap year
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("gif", b"GIF89a"), ("mp4", b"ftyp")])

@@ -70,12 +70,37 @@ def scenarios() -> None:
 
 
 @app.command()
+def episodes() -> None:
+    """List the episodes of the city model: each a folder of data, run with the shared behaviour."""
+    from narod.scenario import episode as ep
+
+    table = Table("episode", "also known as", "days", "title", box=None)
+    for name, folder in ep.builtin_episodes().items():
+        info = ep.episode_info(folder)
+        days = str(ep.read_toml(folder / ep.EPISODE_FILE).get("calendar", {}).get("days", ""))
+        table.add_row(name, ", ".join(info.get("aliases", [])), days, str(info.get("title", "")))
+    out.print(table)
+
+
+@app.command()
 def show(
-    scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
+    scenario: Annotated[str, typer.Argument(help="A built-in name, episode or .toml file.")],
     set_: SetOption = None,
+    toml: Annotated[bool, typer.Option("--toml", help="An episode's resolved TOML.")] = False,
 ) -> None:
-    """Print the resolved parameters of a scenario as TOML."""
-    sys.stdout.write(to_toml(_spec(scenario, set_)))
+    """Print a scenario's parameters; for an episode, its data and the shared behaviour, each key
+    with its source (or the resolved TOML with --toml)."""
+    from narod.scenario.episode import find_episode
+
+    spec = _spec(scenario, set_)
+    folder = find_episode(scenario.partition(":")[0]) if not toml else None
+    if folder is None:
+        sys.stdout.write(to_toml(spec))
+        return
+    from narod import cli_city
+
+    for table in cli_city.episode_tables(folder):
+        out.print(table)
 
 
 def _run_with_progress(spec: Spec, seed: int, ticks: int | None, threads: int | None) -> Result:
@@ -124,7 +149,7 @@ def run(
     spec = _spec(scenario, set_, variant)
     result = _run_with_progress(spec, seed, ticks, threads)
     if result.outcome is not None:
-        _show_february(result, out_dir)
+        _show_city(result, out_dir)
         return
     out.print(_summary(result))
     if out_dir is not None:
@@ -136,8 +161,8 @@ def run(
         out.print("wrote " + ", ".join(str(p) for p in written))
 
 
-def _show_february(result: Result, out_dir: Path | None) -> None:
-    from narod import cli_february as feb
+def _show_city(result: Result, out_dir: Path | None) -> None:
+    from narod import cli_city as feb
 
     out.print(feb.day_table(result))
     out.print(feb.record_table(result))
@@ -149,7 +174,9 @@ def _show_february(result: Result, out_dir: Path | None) -> None:
 
 @app.command("validate")
 def validate_against_record(
-    scenario: Annotated[str, typer.Argument(help="A February scenario, e.g. petrograd-1917.")],
+    scenario: Annotated[
+        str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
+    ],
     seeds: Annotated[int, typer.Option(min=1, help="Number of seeds (0, 1, ...).")] = 20,
     set_: SetOption = None,
     variant: VariantOption = None,
@@ -158,12 +185,12 @@ def validate_against_record(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write validation.csv.")] = None,
 ) -> None:
     """Run N seeds and compare each row of the historical record with the runs."""
-    from narod import cli_february as feb
-    from narod.experiments.february import run_seeds
+    from narod import cli_city as feb
+    from narod.experiments.city import run_seeds
 
-    spec = _february_spec(scenario, set_, variant)
+    spec = _city_spec(scenario, set_, variant)
     summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
-    table, order, rows = feb.validation_view(summaries)
+    table, order, rows = feb.validation_view(spec, summaries)
     out.print(table)
     out.print(order)
     inside = sum(r["inside"] == "in" for r in rows)
@@ -174,7 +201,9 @@ def validate_against_record(
 
 @app.command()
 def compare(
-    scenario: Annotated[str, typer.Argument(help="A February scenario, e.g. petrograd-1917.")],
+    scenario: Annotated[
+        str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
+    ],
     variants: Annotated[str, typer.Option(help="Comma-separated variant names, or 'all'.")] = "all",
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per variant.")] = 20,
     set_: SetOption = None,
@@ -185,13 +214,13 @@ def compare(
     ] = None,
 ) -> None:
     """The counterfactual table: each variant's chance of collapse, its day, killed, strikers."""
-    from narod import cli_february as feb
-    from narod.experiments.february import run_seeds
+    from narod import cli_city as feb
+    from narod.experiments.city import run_seeds
 
-    base = _february_spec(scenario, set_, None)
+    base = _city_spec(scenario, set_, None)
     names = list(base.variants) if variants == "all" else [v.strip() for v in variants.split(",")]
     specs = {"historical defaults": base} | {
-        name: _february_spec(scenario, set_, name) for name in names
+        name: _city_spec(scenario, set_, name) for name in names
     }
     results = {}
     for name, spec in specs.items():
@@ -207,13 +236,13 @@ def compare(
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A folder written by narod run --out.")],
 ) -> None:
-    """Write one self-contained HTML report of a February run folder or an experiment."""
-    from narod.results.report import write_report
+    """Write one self-contained HTML report of a city run folder or an experiment."""
+    from narod.viz.report import write_report
 
     if not run_dir.is_dir():
         raise NarodError(f"{run_dir}: no such run folder")
     if (run_dir / "manifest.json").is_file():
-        from narod.results.experiment_report import write_experiment_report
+        from narod.viz.experiment_report import write_experiment_report
 
         out.print(f"wrote {write_experiment_report(run_dir)}")
         return
@@ -227,7 +256,7 @@ def serve(
     max_agents: Annotated[int, typer.Option(min=1, help="Largest run allowed.")] = 3_000_000,
     max_runs: Annotated[int, typer.Option(min=1, help="Runs at once.")] = 2,
 ) -> None:
-    """Start the explorer: a web page that runs the February model and streams it."""
+    """Start the explorer: a web page that runs the city model and streams it."""
     import uvicorn
 
     from narod.web.app import create_app
@@ -250,9 +279,9 @@ def plot(
     from narod.experiments.store import read_manifest
 
     if (path / "daily.csv").is_file():
-        from narod.viz.february import plot_february
+        from narod.viz.city_plots import plot_city
 
-        written = plot_february(path)
+        written = plot_city(path)
     elif (path / "manifest.json").is_file():
         from narod.viz import experiments as ex
 
@@ -284,16 +313,17 @@ def animate(
     fps: Annotated[int, typer.Option(min=1, max=60, help="Frames per second.")] = 12,
     every: Annotated[int, typer.Option(min=1, help="Draw every Nth tick.")] = 1,
 ) -> None:
-    """Write the city map of a February run as an animation, one frame per tick."""
+    """Write the city map of a city run as an animation, one frame per tick."""
     from narod.viz.citymap import animate as write_animation
 
     out.print(f"wrote {write_animation(run_dir, fmt=format_, fps=fps, every=every)}")
 
 
-def _february_spec(scenario: str, set_: list[str] | None, variant: str | None) -> Spec:
+def _city_spec(scenario: str, set_: list[str] | None, variant: str | None) -> Spec:
     spec = _spec(scenario, set_, variant)
     if spec.scenario.model != "city":
-        raise NarodError(f"{scenario}: scenario.model must be 'city' (a February scenario)")
+        raise NarodError(f"{scenario}: not an episode of the city model (scenario.model is "
+                         f"{spec.scenario.model!r})")  # fmt: skip
     return spec
 
 
@@ -327,7 +357,7 @@ def demo(
 
     result = simulate(spec, 0, progress=progress)
     err.print(f"writing tables, plots, the map animation and the report to {out_dir}/ ...")
-    _show_february(result, out_dir)
+    _show_city(result, out_dir)
     err.print(f"demo done in {time.perf_counter() - start:.0f} s")
 
 
@@ -468,14 +498,14 @@ def sensitivity(
     import numpy as np
 
     from narod.experiments.design import points
-    from narod.experiments.metrics import METRICS
+    from narod.experiments.metrics import metrics_for
     from narod.experiments.sensitivity import analyze, plot
     from narod.experiments.store import connect
 
     if method not in ("sobol", "morris"):
         raise NarodError(f"--method {method}: expected sobol or morris")
     spec, params = _swept(scenario, param, set_, ticks)
-    known = METRICS[spec.scenario.model]
+    known = metrics_for(spec)
     if output not in known:
         raise NarodError(f"--output {output!r}: expected one of {', '.join(known)}")
     pts = points(params, method, samples, seed)
@@ -519,7 +549,7 @@ def calibrate(
     from narod.experiments.runner import dask_client
 
     spec, params = _swept(scenario, param, set_, ticks)
-    wanted = read_targets(targets, spec.scenario.model)
+    wanted = read_targets(targets, spec)
     kwargs = dict(population=population, generations=generations, replicates=replicates,
                   seed=seed)  # fmt: skip
     if workers == 0 and scheduler is None:

@@ -15,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from narod.models import granovetter
+from narod.models.city import CityRun
 from narod.models.epstein import EpsteinRun
-from narod.models.february import FebruaryRun
 from narod.results.result import Result
 from narod.scenario.schema import Spec
 
@@ -62,14 +62,14 @@ def simulate(
         if spec.scenario.model in ("threshold", "threshold_grid"):
             series, steps, agents = granovetter.run(spec, seed, ticks)
         elif spec.scenario.model == "city":
-            city = FebruaryRun(spec, seed)
+            city = CityRun(spec, seed)
             chunk = max(1, ticks // 50)
             for until in range(chunk, ticks + chunk, chunk):
                 city.advance(min(until, ticks))
                 if progress is not None:
                     progress(city.tick, ticks)
             series, steps, agents = city.series(), city.agent_steps, city.n_agents
-            extra = {"outcome": city.outcome(), "events": city.log.rows,
+            extra = {"outcome": city.record(), "events": city.chronicle.rows,
                      "districts": city.district_table(), "sites": city.site_table()}  # fmt: skip
         else:
             run = EpsteinRun(spec, seed, ticks)

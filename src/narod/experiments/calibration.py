@@ -20,14 +20,14 @@ import numpy as np
 from narod.engine import simulate
 from narod.errors import NarodError
 from narod.experiments.design import Param, run_seed
-from narod.experiments.metrics import METRICS, measure
+from narod.experiments.metrics import measure, metrics_for
 from narod.experiments.runner import coerce
 from narod.results.files import write_atomic
 from narod.scenario.loading import load_scenario
 from narod.scenario.schema import Spec
 
 
-def read_targets(path: str | Path, model: str) -> dict[str, float]:
+def read_targets(path: str | Path, spec: Spec) -> dict[str, float]:
     """Targets from a CSV file with columns ``metric,value`` (one row per metric)."""
     path = Path(path)
     try:
@@ -35,7 +35,7 @@ def read_targets(path: str | Path, model: str) -> dict[str, float]:
             rows = list(csv.DictReader(f))
     except OSError as exc:
         raise NarodError(f"{path}: cannot read the targets ({exc})") from None
-    known = METRICS[model]
+    known = metrics_for(spec)
     targets = {}
     for i, row in enumerate(rows, start=2):
         name, value = (row.get("metric") or "").strip(), (row.get("value") or "").strip()

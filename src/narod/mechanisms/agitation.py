@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Agitation
+from narod.scenario.schema import Spec
 from narod.world.people import ARRESTED, WORKER, Civilians
+from narod.world.state import CityState
 
 
 def overnight_pull(
@@ -24,3 +26,9 @@ def overnight_pull(
     active = np.bincount(people.home[free], minlength=n_sites)
     share = np.divide(active, workers, out=np.zeros(n_sites), where=workers > 0)
     return np.minimum(rules.cap, rules.effect * share * district_strike_share)
+
+
+def overnight(s: CityState, spec: Spec) -> None:
+    """The night's agitation, felt the next morning."""
+    if s.day_start:
+        s.pull = overnight_pull(s.people, s.district_day, s.n_sites, spec.agitation)

@@ -1,8 +1,7 @@
-"""Mutineers arm the workers, seize the Arsenal and open the prisons.
+"""Mutineers arm the crowd: rifles pass to the unarmed people around them.
 
-Rifles pass from mutineers to the unarmed crowd around them; an objective (the Arsenal, a prison)
-falls when mutineers and armed workers at its site outnumber its guard, and the Arsenal's stock
-then arms the crowd there.
+The rifles come from the mutineers at a site and from a seized store lying there (see
+:mod:`narod.mechanisms.objectives`).
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Arms
+from narod.scenario.schema import Spec
+from narod.world.state import ARMED, CROWD, P_ARM, CityState
 
 
 def arming_chance(
@@ -23,6 +24,9 @@ def arming_chance(
     return np.minimum(1.0, rifles / unarmed) * (crowd > armed)
 
 
-def falls(attackers: np.ndarray, guard: float) -> np.ndarray:
-    """Which sites' objectives fall this tick."""
-    return attackers > guard
+def phase(s: CityState, spec: Spec) -> None:
+    """Rifles from mutineers and seized stores reach the unarmed crowd."""
+    c = s.counts
+    s.hazard[:, P_ARM] = arming_chance(
+        s.force_at["mutineers"], c[:, CROWD], c[:, ARMED], s.stock, spec.arms
+    )

@@ -17,7 +17,9 @@ import math
 import numpy as np
 from numba import njit
 
-from narod.world.people import F_ARRESTED, LOYAL, MUTINIED, SOLDIER, WAVERING
+from narod.scenario.schema import Spec
+from narod.world.people import F_ARRESTED, LOYAL, MUTINIED, SOLDIER, WAVERING, force_counts
+from narod.world.state import ARMED, CityState
 
 SAFETY = 0.02  # expected mutiny share that still leaves a loyal majority feared [assumption]
 
@@ -26,6 +28,19 @@ SAFETY = 0.02  # expected mutiny share that still leaves a loyal majority feared
 def punishment(loyal_share, expected_mutiny, k):
     """Expected punishment: 1 - exp(-k * loyal / expected mutiny), Epstein's form."""
     return 1.0 - math.exp(-k * loyal_share / (expected_mutiny + SAFETY))
+
+
+@njit(cache=True)
+def soldier_net(hardship, legitimacy, pressure, guilt, pull, risk, punish, w_grievance, w_risk):
+    r"""A soldier's case for breaking discipline, less the punishment he expects.
+
+    The one weighing behind both refusing an order to fire and joining a mutiny: grievance under
+    the troops' legitimacy, fraternization pressure, the unit's guilt and a ``pull`` of the
+    moment (the expected mutiny, or the women in front of him), against his risk aversion times
+    the expected ``punish``\ ment.
+    """
+    drive = w_grievance * hardship * (1.0 - legitimacy) + pressure + guilt + pull
+    return drive - w_risk * risk * punish
 
 
 @njit(cache=True)
@@ -78,10 +93,18 @@ def decide(
         # Quiet barracks weigh the question rarely; a mutiny next door makes every man decide.
         if np.random.random() >= reconsider + alarm * expected:
             continue
-        drive = (
-            w_grievance * hardship[i] * (1.0 - legitimacy) + pressure[i] + guilt[unit[i]] + expected
+        punish = standing * punishment(company_loyal[c], expected, k)
+        net = soldier_net(
+            hardship[i],
+            legitimacy,
+            pressure[i],
+            guilt[unit[i]],
+            expected,
+            risk[i],
+            punish,
+            w_grievance,
+            w_risk,
         )
-        net = drive - w_risk * risk[i] * standing * punishment(company_loyal[c], expected, k)
         if s == MUTINIED:
             if not irreversible[c] and net < threshold[i] - return_margin:
                 state[i] = LOYAL
@@ -134,3 +157,106 @@ def suppress(
     )
     state[who] = F_ARRESTED
     return np.flatnonzero(who)
+
+
+def phase(s: CityState, spec: Spec) -> None:
+    """Soldiers weigh mutiny; companies past the threshold go over, and the news is told."""
+    if not spec.defection.enabled:
+        return
+    f, d = s.forces, spec.defection
+    n_c = len(s.layout.company_unit)
+    if n_c == 0:
+        return
+    mutiny, loyal, heads = company_shares(f.kind, f.state, f.company, n_c)
+    n_units = len(s.layout.units)
+    unit_n = np.bincount(s.layout.company_unit, heads, n_units)
+    unit_m = np.bincount(s.layout.company_unit, heads * mutiny, n_units)
+    near_n = s.unit_neighbours @ unit_n
+    near_m = s.unit_neighbours @ unit_m
+    neighbour = np.divide(near_m, near_n, out=np.zeros_like(near_n), where=near_n > 0)
+    city = float(unit_m.sum() / max(unit_n.sum(), 1))
+    at_dawn = s.hour == s.calendar.reveille  # every man decides after the night's talk
+    decide(
+        f.kind,
+        f.state,
+        np.maximum(f.company, 0),
+        f.unit,
+        f.hardship,
+        f.risk,
+        f.threshold,
+        f.pressure,
+        s.guilt,
+        mutiny,
+        loyal,
+        neighbour,
+        s.irreversible,
+        s.legit_troops,
+        d.grievance_weight,
+        d.risk_aversion,
+        d.punish_k,
+        d.unit_weight,
+        d.neighbour_weight,
+        d.city_weight,
+        city,
+        d.wavering_margin,
+        d.return_margin,
+        1.0 if at_dawn else d.reconsider,
+        d.alarm,
+        float(s.standing),
+    )
+    mutiny, _, _ = company_shares(f.kind, f.state, f.company, n_c)
+    _report_companies(s, mutiny, d.unit_threshold)
+
+
+def _report_companies(s: CityState, company_share: np.ndarray, threshold: float) -> None:
+    """A company over the threshold for the first time: the first unit, the spread, or another."""
+    layout = s.layout
+    for company in np.flatnonzero(company_share >= threshold):
+        if s.companies_out[company]:
+            continue
+        s.companies_out[company] = True
+        unit = int(layout.company_unit[company])
+        if s.units_out[unit]:
+            continue
+        first = not s.units_out.any()
+        s.units_out[unit] = True
+        # It spreads once a mutiny can no longer be undone (an officer killed).
+        event = (
+            "first_unit_mutiny"
+            if first
+            else "mutiny_spreads"
+            if s.irreversible.any()
+            else ("unit_mutiny")
+        )
+        heads = np.sum(s.forces.company == company)
+        s.report(
+            event,
+            int(layout.unit_site[unit]),
+            heads,
+            "soldiers",
+            data={"unit": layout.unit_names[unit]},
+        )
+
+
+def suppression(s: CityState, spec: Spec) -> None:
+    """Loyal men who outnumber an unprotected mutiny disarm it."""
+    if not spec.defection.enabled:
+        return
+    f, d = s.forces, spec.defection
+    force = force_counts(f, s.n_sites)
+    loyal_here = force["loyal"] + force["police"]
+    crushed = suppress(
+        f.state,
+        f.kind,
+        f.loc,
+        f.company,
+        s.irreversible,
+        loyal_here,
+        force["mutineers"] + s.counts[:, ARMED],
+        d.suppress_ratio,
+        d.suppress_chance,
+        s.rng,
+    )
+    if crushed.size:
+        site = int(np.bincount(f.loc[crushed]).argmax())
+        s.report("mutiny_suppressed", site, crushed.size, "regime", once=True)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Fraternization
+from narod.scenario.schema import Spec
+from narod.world.people import LOYAL, SOLDIER, WAVERING
+from narod.world.state import CROWD, KIN, WOMEN, CityState
 
 
 def pressure_gain(
@@ -26,3 +29,20 @@ def pressure_gain(
     contact = np.minimum(1.0, crowd / np.maximum(soldiers * rules.contact_ratio, 1))
     appeal = 1.0 + rules.kin_weight * kin / size + rules.women_weight * women / size
     return rules.rate * contact * appeal * (crowd > 0)
+
+
+def overnight(s: CityState, spec: Spec) -> None:
+    """Officers regain part of their hold in the barracks at night."""
+    if s.new_day:
+        s.forces.pressure[s.forces.kind == SOLDIER] *= spec.fraternization.overnight
+
+
+def phase(s: CityState, spec: Spec) -> None:
+    """Soldiers at posts feel the crowd around them."""
+    f, c = s.forces, s.counts
+    soldier = (f.kind == SOLDIER) & ((f.state == LOYAL) | (f.state == WAVERING))
+    soldier &= f.loc != f.home  # on the street at a post, where the crowd can reach them
+    gain = pressure_gain(
+        c[:, CROWD], c[:, WOMEN], c[:, KIN], s.force_at["soldiers"], spec.fraternization
+    )
+    f.pressure[soldier] += gain[f.loc[soldier]].astype(np.float32)

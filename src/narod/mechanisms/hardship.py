@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Bread
+from narod.scenario.schema import Spec
+from narod.world.state import CityState
 
 
 def daily_hardship(base: np.ndarray, female: np.ndarray, bread: Bread) -> np.ndarray:
@@ -22,3 +24,12 @@ def daily_hardship(base: np.ndarray, female: np.ndarray, bread: Bread) -> np.nda
 def grievance(hardship: np.ndarray, legitimacy: float) -> np.ndarray:
     """Epstein's G = H (1 - L)."""
     return (hardship * (1.0 - legitimacy)).astype(np.float32)
+
+
+def morning(s: CityState, spec: Spec) -> None:
+    """The day's hardship and grievance, under the civilians' legitimacy of the morning."""
+    if not s.new_day:
+        return
+    hard = daily_hardship(s.base_hardship, s.people.female, spec.bread)
+    s.people.hardship[:] = hard
+    s.grievance[:] = grievance(hard, s.legit_civil)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Legitimacy
+from narod.scenario.schema import Spec
+from narod.world.state import CROWD, OLD, P_KILL, P_WOUND, WOMEN, CityState
 
 
 def violence_fall(
@@ -35,3 +37,13 @@ def violence_fall(
 def update(civil: float, troops: float, fall: float, rules: Legitimacy) -> tuple[float, float]:
     """New (civil, troops) legitimacy after a fall."""
     return max(0.0, civil - fall), max(0.0, troops - rules.troops_share * fall)
+
+
+def phase(s: CityState, spec: Spec) -> None:
+    """The casualties of this tick cost the authority legitimacy."""
+    tally, c = s.tally, s.counts
+    hurt = (tally[:, P_KILL] + tally[:, P_WOUND]).astype(float)
+    fall = violence_fall(
+        hurt, c[:, CROWD] + hurt, c[:, WOMEN], c[:, OLD], float(s.n_civilians), spec.legitimacy
+    )
+    s.legit_civil, s.legit_troops = update(s.legit_civil, s.legit_troops, fall, spec.legitimacy)

@@ -1,9 +1,10 @@
-"""Street movement: who goes out, the march toward the centre, bridges held, the ice crossed.
+"""Street movement: who goes out, the march to the gathering places, bridges held, ice crossed.
 
 Strikers who chose to march, and students and residents whose grievance and the crowd in their
 district outweigh their threshold and their fear, go out in the day's marching hours and walk one
 site per tick along the shortest route to their square. A bridge held by a loyal force stops them;
-each tick some of those held cross the frozen Neva beside it. At the end of the day they go home.
+where the river is frozen, each tick some of those held cross the ice beside it. At the end
+of the day they go home.
 The same pass applies what happened at each site this tick (killed, wounded, arrested,
 dispersed, armed) and counts the crowds with their composition.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from narod.scenario.schema import Spec
 from narod.world.people import (
     ARRESTED,
     HOME,
@@ -24,12 +26,19 @@ from narod.world.people import (
     WORKER,
     WOUNDED,
 )
-
-# Columns of the per-site crowd counts.
-CROWD, WOMEN, ARMED, KIN, OLD = 0, 1, 2, 3, 4
-# Columns of the per-site outcome probabilities and tallies.
-P_KILL, P_WOUND, P_ARREST, P_DISPERSE, P_ARM = 0, 1, 2, 3, 4
-N_OUTCOMES = 5
+from narod.world.state import (
+    ARMED,
+    CROWD,
+    KIN,
+    OLD,
+    P_ARM,
+    P_ARREST,
+    P_DISPERSE,
+    P_KILL,
+    P_WOUND,
+    WOMEN,
+    CityState,
+)
 
 
 @njit(cache=True)
@@ -121,3 +130,52 @@ def step(
             c[ARMED] += armed[i]
             c[KIN] += kin[i]
             c[OLD] += old[i]
+
+
+def phase(s: CityState, spec: Spec) -> None:
+    """The civilians' pass; then the tick's casualties and arrests are counted."""
+    cal, p, m = s.calendar, s.people, spec.marching
+    hour = s.hour
+    first = cal.rest_day_march_from if s.day in cal.rest_days else cal.march_from
+    join = m.enabled and hour == int(hour) and first <= hour < cal.march_until
+    street = s.counts[:, CROWD].astype(np.float64)
+    district_street = np.zeros(s.n_sites)
+    district_pop = np.bincount(p.home, minlength=s.n_sites)
+    np.add.at(district_street, s.city.site_district, street)
+    district_street = np.divide(
+        district_street, district_pop, out=np.zeros(s.n_sites), where=district_pop > 0
+    )
+    step(
+        p.kind,
+        p.female,
+        p.old,
+        p.kin,
+        p.home,
+        p.state,
+        p.loc,
+        p.target,
+        p.armed,
+        p.marching,
+        s.grievance,
+        p.risk,
+        p.threshold,
+        s.site_outcome,
+        s.blocked,
+        s.city.next_hop,
+        district_street,
+        s.fear,
+        join,
+        hour >= cal.march_until,
+        m.crowd_pull,
+        m.student_bonus,
+        m.ice_rate if spec.city.frozen_river else 0.0,
+        s.counts,
+        s.tally,
+        s.crossed,
+    )
+    cas, tally = s.casualties, s.tally
+    cas.killed_civilians += int(tally[:, P_KILL].sum())
+    cas.wounded_civilians += int(tally[:, P_WOUND].sum())
+    cas.arrested += int(tally[:, P_ARREST].sum())
+    for site in np.flatnonzero(s.crossed):
+        s.report("ice_crossing", int(site), s.crossed[site], "crowd", once=True)

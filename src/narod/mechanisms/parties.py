@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from narod.scenario.city_schema import Parties
+from narod.scenario.schema import Spec
+from narod.world.state import CityState
 
 
 def update_stances(stances: np.ndarray, mobilisation: list[float], rules: Parties) -> np.ndarray:
@@ -28,3 +30,18 @@ def call_pull(stances: np.ndarray, rules: Parties) -> np.ndarray:
         return np.zeros(max(1, len(rules.parties)))
     calling = stances >= np.asarray([p.call_at for p in rules.parties])
     return np.where(calling, rules.call_effect * stances, 0.0)
+
+
+def overnight(s: CityState, spec: Spec) -> None:
+    """Each morning the parties read the mood of the days they look back on; those whose stance
+    passes their mark call for the strike."""
+    if not s.day_start:
+        return
+    s.mobilisation.append(s.day_peak)
+    if not spec.parties.enabled:
+        return
+    before = s.stances.copy()
+    s.stances = update_stances(s.stances, s.mobilisation, spec.parties)
+    for i, party in enumerate(spec.parties.parties):
+        if before[i] < party.call_at <= s.stances[i]:
+            s.report("party_call", "city", 0, party.name, data={"party": party.name})

@@ -23,8 +23,9 @@ def clone(w, parent, adjacent, free_slots, n_free, max_age, tick, st) -> int:
     n_emp = count(w.code, w.position[parent], w.width, w.height, adjacent)[2]
     if n_emp == 0:
         return n_free
-    cell = kth(w.code, w.position[parent], w.width, w.height, adjacent, EMPTY,
-               rng.randint(st, n_emp))  # fmt: skip
+    cell = kth(
+        w.code, w.position[parent], w.width, w.height, adjacent, EMPTY, rng.randint(st, n_emp)
+    )
     n_free -= 1
     child = free_slots[n_free]
     w.kind[child] = w.kind[parent]

@@ -11,8 +11,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from narod.mechanisms.parties import call_pull
 from narod.scenario.city_schema import Strike
-from narod.world.people import STRIKING, WORKER
+from narod.scenario.schema import Spec
+from narod.world.people import HOME, STREET, STRIKING, VANGUARD, WORKER
+from narod.world.state import CityState
 
 
 def factory_shares(
@@ -84,3 +87,84 @@ def decide(
             marching[i] = np.random.random() < street_share
             joined += 1
     return joined
+
+
+MARKS = (0.1, 0.25)  # strike shares told in the chronicle, below the general strike
+
+
+def striking(s: CityState) -> np.ndarray:
+    """Which workers are out (on strike, at home or in the street)."""
+    state = s.people.state[: s.workers]  # workers come first in the arrays
+    return (state == STRIKING) | (state == STREET)
+
+
+def morning(s: CityState, spec: Spec) -> None:
+    """A new day: yesterday's strikers remember it and are home; the day's peaks start again."""
+    if not s.new_day:
+        return
+    p = s.people
+    s.day_peak = 0.0
+    s.district_day[:] = 0.0
+    worker = p.kind == WORKER
+    out = (p.state == STRIKING) | (p.state == STREET)
+    p.struck[:] = worker & out
+    p.state[out & (p.kind != VANGUARD)] = HOME
+    p.loc[:] = np.where(p.state == HOME, p.home, p.loc)
+    p.marching[:] = p.kind == VANGUARD
+
+
+def phase(s: CityState, spec: Spec) -> None:
+    """On the hour in working hours, the workers who are in decide whether to walk out."""
+    cal, st = s.calendar, spec.strike
+    hour = s.hour
+    if not (st.enabled and hour == int(hour) and cal.work_from <= hour <= cal.work_until):
+        return
+    p, layout, n = s.people, s.layout, s.n_sites
+    shares = factory_shares(p.state, p.kind, p.factory, len(layout.factories))
+    called = delegate_calls(shares, s.factory_xy, st)
+    workers = np.bincount(layout.factory_site, layout.factory_workers, n)
+    out = np.bincount(layout.factory_site, layout.factory_workers * shares, n)
+    district = np.divide(out, workers, out=np.zeros(n), where=workers > 0)
+    decide(
+        p.state,
+        p.kind,
+        p.factory,
+        p.home,
+        p.party,
+        p.struck,
+        s.grievance,
+        p.threshold,
+        p.risk,
+        p.marching,
+        shares,
+        district,
+        called,
+        s.pull,
+        call_pull(s.stances, spec.parties),
+        s.fear,
+        st.grievance_weight,
+        st.own_weight,
+        st.district_weight,
+        st.delegate_weight,
+        st.memory,
+        st.risk_weight,
+        spec.marching.striker_share,
+    )
+
+
+def level(s: CityState, spec: Spec) -> None:
+    """The strike's level: the day's peaks, per district and city-wide, and the marks passed."""
+    out = striking(s)
+    share = float(out.sum()) / max(s.workers, 1)
+    s.day_peak = max(s.day_peak, share)
+    home = s.people.home[: s.workers]
+    s.home_strikers = np.bincount(home, out, s.n_sites)
+    everyone = np.bincount(home, minlength=s.n_sites)
+    shares = np.divide(s.home_strikers, everyone, out=np.zeros(s.n_sites), where=everyone > 0)
+    s.district_day = np.maximum(s.district_day, shares)
+    marks = (*MARKS, spec.strike.general_share)
+    while s.marks_passed < len(marks) and share >= marks[s.marks_passed]:
+        mark = marks[s.marks_passed]
+        s.marks_passed += 1
+        event = "general_strike" if mark == marks[-1] else f"strike_{round(mark * 100)}pct"
+        s.report(event, "city", share * s.workers, "workers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,15 +11,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from narod.results.february import (
-    Outcome,
-    daily_rows,
-    district_daily_rows,
-    milestone_rows,
-    validation_rows,
-)
+from narod.models.city import CityRecord
+from narod.results.city import daily_rows, district_daily_rows, milestone_rows, validation_rows
 from narod.results.files import write_atomic
 from narod.results.outbursts import Outbursts, outbursts
+from narod.results.outcome import outcome
 from narod.scenario.loading import to_toml
 from narod.scenario.schema import Spec
 
@@ -50,7 +47,7 @@ class Result:
     wall_time: float
     agent_steps: int
     agents: int
-    outcome: Outcome | None = None  # the city model: what the run says about the record
+    outcome: CityRecord | None = None  # the city model: what the run leaves for the record
     events: list[dict] | None = None  # the city model: the event log in words
     districts: dict | None = None  # the city model: per tick and district
     sites: dict | None = None  # the city model: per tick and site (for the map)
@@ -96,10 +93,18 @@ class Result:
                 "daily.csv": daily_rows(self.outcome),
                 "validation.csv": validation_rows(self.outcome),
                 "milestones.csv": milestone_rows(self.outcome),
-                "districts.csv": district_daily_rows(self.districts or {}),
+                "districts.csv": district_daily_rows(
+                    self.districts or {}, self.outcome.calendar.ticks_per_day
+                ),
             }
             for name, rows in tables.items():
                 writers[name] = csv_writer(rows)
+            summary = outcome(
+                self.outcome, self.spec.scenario.episode, self.seed, self.spec.city.scale
+            )
+            writers["outcome.json"] = lambda p: Path(p).write_text(
+                json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+            )
             events = pa.Table.from_pylist(self.events or [], schema=EVENT_SCHEMA)
             writers["events.csv"] = lambda p: pa_csv.write_csv(events, p)
             districts = pa.table(self.districts or {})

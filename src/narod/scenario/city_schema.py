@@ -1,264 +1,372 @@
-"""The sections of the city model (the February days in Petrograd), one per mechanism.
+"""The sections of the city model: the shared behaviour and an episode's data, one per mechanism.
 
 Each mechanism has an ``enabled`` switch and its own parameters, so a counterfactual is a few
-``--set`` overrides or a named variant. The defaults are the fitted values of
-``petrograd-1917.toml``, where each number carries its source or the word "assumption".
+``--set`` overrides or a named variant. Every key has a *scope*: behaviour keys are set only in
+the shared file ``narod/behaviour/street.toml``, episode keys only in an episode's
+``episode.toml`` (see :mod:`narod.scenario.episode`). No key has a default value: a value lives
+in exactly one file, where it carries its source or the word "assumption".
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from narod.scenario.section import Section
 
-
-def frac(default: float, description: str = "") -> float:
-    return Field(default, ge=0.0, le=1.0, description=description)
+EPISODE = {"scope": "episode"}  # marks a key set by an episode, not the behaviour file
 
 
-def pos(default: float, description: str = "") -> float:
-    return Field(default, ge=0.0, description=description)
+def frac(description: str = "", **extra: Any) -> Any:
+    return Field(ge=0.0, le=1.0, description=description, **extra)
+
+
+def pos(description: str = "", **extra: Any) -> Any:
+    return Field(ge=0.0, description=description, **extra)
+
+
+# ----------------------------------------------------------------------------- episode data
+class Calendar(Section):
+    """The days of an episode and the daily routine of its city."""
+
+    start: dt.date = Field(description="date of day 1, in the calendar system below")
+    system: Literal["gregorian", "julian"] = Field(description="the sources' calendar")
+    tick_minutes: Literal[30] = Field(
+        description="minutes per tick; the behaviour's rates are per 30 minutes"
+    )
+    days: int = Field(ge=1, le=366, description="days the episode runs")
+    rest_days: list[int] = Field(description="days (1 = the first) with no work: Sundays, Fridays")
+    reveille: float = Field(ge=0.0, lt=24.0, description="hour the barracks wake")
+    posts: float = Field(ge=0.0, lt=24.0, description="hour forces go to their posts")
+    stand_down: float = Field(
+        ge=0.0, lt=24.0, description="hour forces return; the command reviews the day"
+    )
+    work_from: int = Field(ge=0, le=23, description="first hour of work (strike decisions)")
+    work_until: int = Field(ge=0, le=23, description="last hour of work")
+    march_from: float = Field(ge=0.0, lt=24.0, description="hour crowds start to go out")
+    march_until: float = Field(ge=0.0, lt=24.0, description="hour crowds go home")
+    rest_day_march_from: float = Field(ge=0.0, lt=24.0, description="the same on rest days")
+
+    @property
+    def ticks_per_day(self) -> int:
+        return 24 * 60 // self.tick_minutes
+
+    @property
+    def hours_per_tick(self) -> float:
+        return self.tick_minutes / 60
+
+    @property
+    def ticks(self) -> int:
+        return self.days * self.ticks_per_day
 
 
 class City(Section):
-    """The population and its composition."""
+    """The population and its composition; where crowds go."""
 
-    scale: float = Field(1.0, gt=0.0, le=1.0, description="agents per person (1 = one per person)")
-    population: int = Field(2_412_700, ge=1, description="residents, garrison excluded")
-    students: int = Field(35_000, ge=0)
-    activists: int = Field(5_000, ge=0, description="grassroots organisers among the workers")
-    officer_share: float = frac(0.02, "officers per soldier")
-    kin_share: float = frac(0.3, "civilians with a soldier among their kin")
-    old_share: float = frac(0.1, "residents over 60")
-    hardship_mean: float = frac(0.5)
-    hardship_sd: float = pos(0.15)
-    risk_aversion_mean: float = frac(0.5)
-    risk_aversion_sd: float = pos(0.15)
+    scale: float = Field(gt=0.0, le=1.0, description="agents per person (1 = one per person)")
+    population: int = Field(ge=1, description="residents, armed forces not included")
+    students: int = Field(ge=0)
+    activists: int = Field(ge=0, description="grassroots organisers among the workers")
+    kin_share: float = frac("civilians with a soldier among their kin")
+    old_share: float = frac("residents over 60")
+    gathering: list[str] = Field(min_length=1, description="places the crowds march to")
+    frozen_river: bool = Field(description="crowds held at a bridge can cross the ice")
 
 
-class Bread(Section):
-    """Bread shortage: raises hardship, more for women, who stood in the queues."""
+class Strength(Section):
+    """Counterfactual multipliers on the strengths of ``forces.csv``, by role."""
 
-    enabled: bool = True
-    shortage: float = frac(0.5, "0 = normal supply, 1 = none")
-    hardship_effect: float = frac(0.4)
-    women_extra: float = frac(0.1)
-
-
-class Legitimacy(Section):
-    """Civilians' and troops' belief in the regime's right to rule; falls with visible violence."""
-
-    enabled: bool = True
-    civil: float = frac(0.35)
-    troops: float = frac(0.6)
-    violence_effect: float = pos(0.02, "fall per casualty per 100,000 inhabitants")
-    women_weight: float = pos(1.0, "extra effect when the victims' crowd is mostly women")
-    old_weight: float = pos(1.0)
-    troops_share: float = frac(0.5, "share of the civilians' fall that the troops feel")
-
-
-class Strike(Section):
-    """Workplace strike decisions as thresholds on what the worker sees."""
-
-    enabled: bool = True
-    threshold_mean: float = pos(0.8)
-    threshold_sd: float = pos(0.25)
-    grievance_weight: float = pos(1.0)
-    own_weight: float = pos(1.0, "pull of the own factory's striking share")
-    district_weight: float = pos(0.4, "pull of the district's striking share")
-    delegate_weight: float = pos(0.3, "pull when delegates call the shop out")
-    delegate_share: float = frac(0.3, "striking share at which a factory sends delegates")
-    delegate_reach: int = Field(2, ge=0, description="factories each striking factory calls")
-    memory: float = pos(0.2, "pull of having struck the day before")
-    risk_weight: float = pos(0.3, "deterrence from casualties seen in the city")
-    first_hour: int = Field(7, ge=0, le=23)
-    last_hour: int = Field(16, ge=0, le=23)
-
-
-class Walkout(Section):
-    """The women textile workers' walkout on International Women's Day, an input."""
-
-    enabled: bool = True
-    day: int = Field(1, ge=1)
-    hour: float = Field(9.0, ge=0.0, lt=24.0)
-    size: int = Field(7_000, ge=0)
-    district: str = "d_vyborg"
-    industry: str = "textile"
-
-
-class Lockout(Section):
-    """The Putilov lockout of 22 February: an idle, angry pool counted among the strikers."""
-
-    enabled: bool = True
-    factory: str = "f_putilov"
-    share: float = frac(1.0, "share of the factory locked out")
-
-
-class Agitation(Section):
-    """Night-time agitation by grassroots activists raising the next day's turnout."""
-
-    enabled: bool = True
-    effect: float = pos(3.0, "pull per activist share of the district's workers")
-    cap: float = pos(0.4)
-
-
-class Marching(Section):
-    """Street movement: strikers and others march toward the centre; bridges and the ice."""
-
-    enabled: bool = True
-    first_hour: float = Field(9.0, ge=0.0, lt=24.0)
-    last_hour: float = Field(18.0, ge=0.0, lt=24.0)
-    sunday_first_hour: float = Field(12.0, ge=0.0, lt=24.0, description="Sundays start later")
-    sundays: list[int] = Field(default_factory=lambda: [4], description="days that are Sundays")
-    striker_share: float = frac(0.5, "chance a striker goes out on a given day")
-    resident_threshold_mean: float = pos(1.2)
-    resident_threshold_sd: float = pos(0.3)
-    crowd_pull: float = pos(3.0, "pull of the district's crowd share on non-strikers")
-    student_bonus: float = pos(0.3)
-    ice_rate: float = frac(0.15, "chance per tick that a held crowd member crosses the ice")
-    targets: list[str] = Field(
-        default_factory=lambda: ["sq_znamenskaya", "st_nevsky", "sq_kazan"],
-        description="the squares crowds march to",
-    )
-
-
-class Police(Section):
-    """Police: blocking bridges, dispersal, arrests, beatings; routing; stations wrecked."""
-
-    enabled: bool = True
-    count: int = Field(3_500, ge=0)
-    multiplier: float = pos(1.0, "counterfactual: police tripled is 3")
-    bridge_share: float = frac(0.3, "share posted at the bridges")
-    centre_share: float = frac(0.3, "share posted at the central squares")
-    arrest_rate: float = pos(0.3, "arrests per police officer per tick")
-    beat_rate: float = pos(0.05, "wounded per police officer per tick")
-    rout_ratio: float = pos(60.0, "crowd per officer at which police start to break")
-    rout_rate: float = frac(0.2)
-    attack_rate: float = pos(0.01, "casualties per exposed officer per tick when outnumbered")
-    armed_attack: float = pos(20.0, "how much more dangerous an armed crowd member is")
-    kill_share: float = frac(0.2, "share of police casualties who die")
-    return_fire: float = pos(0.05, "casualties per officer per tick among armed attackers")
-    wreck_crowd: float = pos(2_000.0, "crowd (persons) that wrecks an abandoned station")
-    defection_rate: float = frac(0.0, "chance per tick an officer joins the crowd; never")
-    recover: float = frac(0.7, "chance a routed officer is back on duty the next morning")
-
-
-class Cavalry(Section):
-    """Cossacks and cavalry: ordered charges; compliance depends on orders and the crowd."""
-
-    enabled: bool = True
-    count: int = Field(2_500, ge=0)
-    comply_mean: float = pos(0.6)
-    comply_sd: float = pos(0.2)
-    women_effect: float = pos(0.6, "fall in compliance per share of women in the crowd")
-    contact_effect: float = pos(0.05, "fall in compliance per tick of contact with a crowd")
-    charge_disperse: float = frac(0.05, "crowd share dispersed per charging rider per 100 people")
-    charge_wound: float = frac(0.01, "share of those dispersed by a charge who are hurt")
-    turn_rate: float = frac(0.01, "chance per tick a neutral rider turns on the police")
-    kill_police: float = frac(0.05, "chance per tick a turned rider near police kills one")
-
-
-class Fraternization(Section):
-    """Crowds approach soldiers: questions, kin in the crowd, women's appeals."""
-
-    enabled: bool = True
-    rate: float = pos(0.02, "gain in defection pressure per tick of full contact")
-    kin_weight: float = pos(1.0)
-    women_weight: float = pos(0.5)
-    contact_ratio: float = pos(5.0, "crowd per soldier that saturates contact")
-    overnight: float = frac(0.5, "share of the pressure a soldier still feels the next day")
-
-
-class Firing(Section):
-    """Orders to fire answered by firing, firing in the air, or refusing; guilt afterwards."""
-
-    enabled: bool = True
-    lethality: float = pos(0.004, "deaths per aimed shot volley per soldier per tick")
-    wounded_per_killed: float = pos(1.5)
-    air_share: float = frac(0.5, "of those not refusing and not aiming, fire in the air")
-    women_effect: float = pos(0.5, "refusal pressure per share of women in the crowd")
-    guilt: float = pos(0.15, "defection pressure on every man of a unit that fired on a crowd")
-    deterrence: float = pos(50.0, "share of a crowd that flees per casualty share")
-    fear: float = pos(0.05, "city-wide fear per casualty per 100,000 inhabitants")
-    fear_decay: float = frac(0.5, "share of the crowd's fear left after a night")
-    kill_share: float = frac(0.3, "share of casualties among armed fighters who die")
-    order_ratio: float = pos(5.0, "crowd per armed man at a post at which officers order fire")
-
-
-class Defection(Section):
-    """Soldiers' mutiny as a coordination threshold on the expected size of the mutiny."""
-
-    enabled: bool = True
-    threshold_mean: float = pos(0.6)
-    threshold_sd: float = pos(0.15)
-    grievance_weight: float = pos(1.0)
-    risk_aversion: float = pos(1.0, "weight of the expected punishment")
-    punish_k: float = pos(0.1, "k in 1 - exp(-k * loyal share / (expected mutiny + 0.02))")
-    unit_weight: float = pos(1.0, "weight of the own unit's mutinous share")
-    neighbour_weight: float = pos(0.5, "weight of the neighbouring barracks' share")
-    city_weight: float = pos(0.5, "weight of the news of mutiny city-wide")
-    unit_threshold: float = frac(0.3, "mutinous share at which a company goes over")
-    reconsider: float = frac(0.1, "chance per tick that a soldier weighs the question anew")
-    alarm: float = pos(0.3, "extra chance per unit of expected mutiny: news makes men decide")
-    wavering_margin: float = pos(0.15, "how far below the threshold a soldier already wavers")
-    return_margin: float = pos(0.3, "how far below it a mutineer goes back to the ranks")
-    officer_kill: float = frac(0.05, "chance per tick a mutinous unit kills an officer")
-    suppress_ratio: float = pos(3.0, "loyal men per armed rebel needed to disarm a mutiny")
-    suppress_chance: float = frac(0.1, "chance per tick that the command acts where it can")
-
-
-class Regime(Section):
-    """Escalating orders and collapse when the loyal armed force is gone."""
-
-    enabled: bool = True
-    cavalry_ratio: float = pos(15.0, "street crowd per police officer that calls in cavalry")
-    troops_ratio: float = pos(25.0, "street crowd per police + cavalry that calls in troops")
-    deploy_share: float = frac(0.15, "share of the garrison sent to posts")
-    live_fire_day: int = Field(3, ge=1, description="day of the Tsar's order to fire")
-    live_fire_hour: float = Field(21.0, ge=0.0, lt=24.0)
-    activist_arrests: int = Field(100, ge=0)
-    arrest_day: int = Field(3, ge=1)
-    collapse_share: float = frac(0.1, "loyal armed force, as a share of the start, at collapse")
-
-
-class Arms(Section):
-    """Mutineers arm workers, seize the Arsenal, open the prisons."""
-
-    enabled: bool = True
-    rifles_per_mutineer: float = pos(0.2, "rifles handed to workers per mutineer per tick")
-    arsenal_rifles: int = Field(40_000, ge=0)
-    arsenal_guard: int = Field(500, ge=0)
-    prison_guard: int = Field(300, ge=0)
-    prisoners: int = Field(2_400, ge=0)
-    hunt_rate: float = pos(0.02, "police casualties per mutineer per tick where they meet")
-
-
-class Party(Section):
-    name: str
-    influence: float = frac(0.1, "share of workers who heed its calls")
-    lag: int = Field(1, ge=0, description="days it waits before reading the mood")
-    call_at: float = frac(0.3, "stance at which it calls for a strike")
-
-
-class Parties(Section):
-    """Parties as organisations whose stance follows observed mobilisation with a lag."""
-
-    enabled: bool = True
-    adapt: float = frac(0.5, "share of the gap closed per day")
-    call_effect: float = pos(0.3, "pull of a party's call on those who heed it")
-    parties: list[Party] = Field(default_factory=list)
+    police: float = pos("1 = the record")
+    cavalry: float = pos("1 = the record")
+    infantry: float = pos("1 = the record")
 
 
 class Vanguard(Section):
     """An armed sect trying to take the centre without a mass strike (counterfactual)."""
 
-    enabled: bool = False
-    size: int = Field(3_000, ge=0)
-    armed: bool = True
+    enabled: bool
+    size: int = Field(ge=0)
+    armed: bool
+    home: str = Field(description="the district it starts from")
 
 
-CITY_SECTIONS = (
-    "city", "bread", "legitimacy", "strike", "walkout", "lockout", "agitation", "marching",
-    "police", "cavalry", "fraternization", "firing", "defection", "regime", "arms", "parties",
-    "vanguard",
-)  # fmt: skip
+class Input(Section):
+    """An institutional decision of the record, at a day and hour of the calendar."""
+
+    enabled: bool = True
+    day: int = Field(ge=1, description="day of the calendar (1 = the first)")
+    hour: float = Field(0.0, ge=0.0, lt=24.0)
+
+
+class WalkoutInput(Input):
+    """Workers of one industry in one district put down tools (the women of 23 February)."""
+
+    type: Literal["walkout"]
+    size: int = Field(ge=0, description="persons")
+    place: str = Field(description="the district")
+    industry: str
+    who: Literal["women", "all"]
+
+
+class LockoutInput(Input):
+    """A factory locked out from ``day`` on: an idle, angry pool counted among the strikers."""
+
+    type: Literal["lockout"]
+    factory: str
+    share: float = frac("share of the factory locked out")
+
+
+class OrderToFireInput(Input):
+    """The authority orders troops to fire on crowds from this time on."""
+
+    type: Literal["order_to_fire"]
+
+
+class NightArrestsInput(Input):
+    """The political police arrest activists at this time (if troops are out)."""
+
+    type: Literal["night_arrests"]
+    count: int = Field(ge=0, description="persons")
+
+
+AnyInput = Annotated[
+    WalkoutInput | LockoutInput | OrderToFireInput | NightArrestsInput,
+    Field(discriminator="type"),
+]
+INPUT_TYPES = ("walkout", "lockout", "order_to_fire", "night_arrests")
+
+
+# ----------------------------------------------------------------------------- behaviour
+class People(Section):
+    """Traits every person draws at the start."""
+
+    hardship_mean: float = frac()
+    hardship_sd: float = pos()
+    risk_aversion_mean: float = frac()
+    risk_aversion_sd: float = pos()
+
+
+class Bread(Section):
+    """Bread shortage: raises hardship, more for women, who stood in the queues."""
+
+    enabled: bool
+    shortage: float = frac("0 = normal supply, 1 = none", json_schema_extra=EPISODE)
+    hardship_effect: float = frac()
+    women_extra: float = frac()
+
+
+class Legitimacy(Section):
+    """Civilians' and troops' belief in the authority's right to rule; falls with violence."""
+
+    enabled: bool
+    civil: float = frac("the civilians' at the start", json_schema_extra=EPISODE)
+    troops: float = frac("the troops' at the start", json_schema_extra=EPISODE)
+    violence_effect: float = pos("fall per casualty per 100,000 inhabitants")
+    women_weight: float = pos("extra effect when the victims' crowd is mostly women")
+    old_weight: float = pos()
+    troops_share: float = frac("share of the civilians' fall that the troops feel")
+
+
+class Strike(Section):
+    """Workplace strike decisions as thresholds on what the worker sees."""
+
+    enabled: bool
+    threshold_mean: float = pos()
+    threshold_sd: float = pos()
+    grievance_weight: float = pos()
+    own_weight: float = pos("pull of the own factory's striking share")
+    district_weight: float = pos("pull of the district's striking share")
+    delegate_weight: float = pos("pull when delegates call the shop out")
+    delegate_share: float = frac("striking share at which a factory sends delegates")
+    delegate_reach: int = Field(ge=0, description="factories each striking factory calls")
+    memory: float = pos("pull of having struck the day before")
+    risk_weight: float = pos("deterrence from casualties seen in the city")
+    general_share: float = frac("striking share of the workforce called a general strike")
+
+
+class Agitation(Section):
+    """Night-time agitation by grassroots activists raising the next day's turnout."""
+
+    enabled: bool
+    effect: float = pos("pull per activist share of the district's workers")
+    cap: float = pos()
+
+
+class Marching(Section):
+    """Street movement: strikers and others march to the gathering places; bridges and ice."""
+
+    enabled: bool
+    striker_share: float = frac("chance a striker goes out on a given day")
+    resident_threshold_mean: float = pos()
+    resident_threshold_sd: float = pos()
+    crowd_pull: float = pos("pull of the district's crowd share on non-strikers")
+    student_bonus: float = pos()
+    ice_rate: float = frac("chance per tick that a held crowd member crosses a frozen river")
+
+
+class Police(Section):
+    """Police: blocking bridges, dispersal, arrests, beatings; routing; stations wrecked."""
+
+    enabled: bool
+    bridge_share: float = frac("share posted at the bridges")
+    centre_share: float = frac("share posted at the gathering places")
+    arrest_rate: float = pos("arrests per police officer per tick")
+    beat_rate: float = pos("wounded per police officer per tick")
+    rout_ratio: float = pos("crowd per officer at which police start to break")
+    rout_rate: float = frac()
+    attack_rate: float = pos("casualties per exposed officer per tick when outnumbered")
+    armed_attack: float = pos("how much more dangerous an armed crowd member is")
+    kill_share: float = frac("share of police casualties who die")
+    return_fire: float = pos("casualties per officer per tick among armed attackers")
+    wreck_crowd: float = pos("crowd (persons) that wrecks an abandoned station")
+    defection_rate: float = frac("chance per tick an officer joins the crowd")
+    recover: float = frac("chance a routed officer is back on duty the next morning")
+
+
+class Cavalry(Section):
+    """Riders: ordered charges; compliance depends on orders and the crowd."""
+
+    enabled: bool
+    comply_mean: float = pos()
+    comply_sd: float = pos()
+    women_effect: float = pos("fall in compliance per share of women in the crowd")
+    contact_effect: float = pos("fall in compliance per tick of contact with a crowd")
+    charge_disperse: float = frac("crowd share dispersed per charging rider per 100 people")
+    charge_wound: float = frac("share of those dispersed by a charge who are hurt")
+    turn_rate: float = frac("chance per tick a neutral rider turns on the police")
+    kill_police: float = frac("chance per tick a turned rider near police kills one")
+
+
+class Fraternization(Section):
+    """Crowds approach soldiers: questions, kin in the crowd, women's appeals."""
+
+    enabled: bool
+    rate: float = pos("gain in defection pressure per tick of full contact")
+    kin_weight: float = pos()
+    women_weight: float = pos()
+    contact_ratio: float = pos("crowd per soldier that saturates contact")
+    overnight: float = frac("share of the pressure a soldier still feels the next day")
+
+
+class Firing(Section):
+    """Orders to fire answered by firing, firing in the air, or refusing; guilt afterwards."""
+
+    enabled: bool
+    lethality: float = pos("deaths per aimed shot volley per soldier per tick")
+    wounded_per_killed: float = pos()
+    air_share: float = frac("of those not refusing and not aiming, fire in the air")
+    women_effect: float = pos("refusal pressure per share of women in the crowd")
+    guilt: float = pos("defection pressure on every man of a unit that fired on a crowd")
+    deterrence: float = pos("share of a crowd that flees per casualty share")
+    fear: float = pos("city-wide fear per casualty per 100,000 inhabitants")
+    fear_decay: float = frac("share of the crowd's fear left after a night")
+    kill_share: float = frac("share of casualties among armed fighters who die")
+    order_ratio: float = pos("crowd per armed man at a post at which officers order fire")
+
+
+class Defection(Section):
+    """Soldiers' mutiny as a coordination threshold on the expected size of the mutiny."""
+
+    enabled: bool
+    threshold_mean: float = pos()
+    threshold_sd: float = pos()
+    grievance_weight: float = pos()
+    risk_aversion: float = pos("weight of the expected punishment")
+    punish_k: float = pos("k in 1 - exp(-k * loyal share / (expected mutiny + 0.02))")
+    unit_weight: float = pos("weight of the own unit's mutinous share")
+    neighbour_weight: float = pos("weight of the neighbouring barracks' share")
+    city_weight: float = pos("weight of the news of mutiny city-wide")
+    unit_threshold: float = frac("mutinous share at which a company goes over")
+    reconsider: float = frac("chance per tick that a soldier weighs the question anew")
+    alarm: float = pos("extra chance per unit of expected mutiny: news makes men decide")
+    wavering_margin: float = pos("how far below the threshold a soldier already wavers")
+    return_margin: float = pos("how far below it a mutineer goes back to the ranks")
+    officer_kill: float = frac("chance per tick a mutinous unit kills an officer")
+    suppress_ratio: float = pos("loyal men per armed rebel needed to disarm a mutiny")
+    suppress_chance: float = frac("chance per tick that the command acts where it can")
+
+
+class Regime(Section):
+    """Escalating orders, and collapse when the loyal armed force is gone."""
+
+    enabled: bool
+    cavalry_ratio: float = pos("street crowd per police officer that calls in cavalry")
+    troops_ratio: float = pos("street crowd per police + cavalry that calls in troops")
+    deploy_share: float = frac("share of the infantry sent to posts")
+    collapse_share: float = frac("loyal armed force, as a share of the start, at collapse")
+    last_loyal_share: float = frac("loyal share of the infantry told as its last detachments gone")
+
+
+class Arms(Section):
+    """Mutineers arm the crowd; objectives fall to those who outnumber their guard."""
+
+    enabled: bool
+    rifles_per_mutineer: float = pos("rifles handed to the crowd per mutineer per tick")
+    hunt_rate: float = pos("police casualties per mutineer per tick where they meet")
+
+
+class Party(Section):
+    name: str
+    influence: float = frac("share of workers who heed its calls")
+    lag: int = Field(ge=0, description="days it waits before reading the mood")
+    call_at: float = frac("stance at which it calls for a strike")
+
+
+class Parties(Section):
+    """Parties as organisations whose stance follows observed mobilisation with a lag."""
+
+    enabled: bool
+    adapt: float = frac("share of the gap closed per day")
+    call_effect: float = pos("pull of a party's call on those who heed it")
+    parties: list[Party] = Field(description="the city's parties", json_schema_extra=EPISODE)
+
+
+SECTIONS: dict[str, Any] = {
+    "calendar": Calendar,
+    "city": City,
+    "strength": Strength,
+    "vanguard": Vanguard,
+    "inputs": dict[str, AnyInput],
+    "people": People,
+    "bread": Bread,
+    "legitimacy": Legitimacy,
+    "strike": Strike,
+    "agitation": Agitation,
+    "marching": Marching,
+    "police": Police,
+    "cavalry": Cavalry,
+    "fraternization": Fraternization,
+    "firing": Firing,
+    "defection": Defection,
+    "regime": Regime,
+    "arms": Arms,
+    "parties": Parties,
+}
+CITY_SECTIONS = tuple(SECTIONS)
+EPISODE_SECTIONS = ("calendar", "city", "strength", "vanguard", "inputs")
+
+
+def is_episode_key(section: str, key: str | None) -> bool:
+    """Whether ``section.key`` is episode data (else it is behaviour)."""
+    if section in EPISODE_SECTIONS:
+        return True
+    field = getattr(SECTIONS.get(section), "model_fields", {}).get(key)
+    return bool(field is not None and field.json_schema_extra == EPISODE)
+
+
+def check_city(spec: Any) -> None:
+    """The city sections are all present and the inputs fall inside the calendar."""
+    missing = [name for name in CITY_SECTIONS if getattr(spec, name) is None]
+    if missing:
+        raise ValueError(f"a city scenario needs the sections: {', '.join(missing)}")
+    days = spec.calendar.days
+    for name, item in spec.inputs.items():
+        if item.day > days:
+            raise ValueError(
+                f"inputs.{name}.day: expected a day of the calendar, 1-{days} (got {item.day})"
+            )
+    bad = [d for d in spec.calendar.rest_days if not 1 <= d <= days]
+    if bad:
+        raise ValueError(f"calendar.rest_days: expected days 1-{days} (got {bad})")

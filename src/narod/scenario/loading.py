@@ -17,19 +17,25 @@ from pydantic import ValidationError
 
 from narod.errors import ScenarioError
 from narod.scenario import city_schema
+from narod.scenario import episode as episodes
 from narod.scenario.schema import PRESETS, ScheduleEntry, Spec
 
 BUILTIN_PACKAGE = "narod.scenario.builtin"
 
 
 def builtin_names() -> list[str]:
-    """Names of the scenarios shipped with the package."""
+    """Names of the scenarios shipped with the package: the classic models' files and the
+    episodes (by name and by alias)."""
     files = resources.files(BUILTIN_PACKAGE).iterdir()
-    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+    tomls = [f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml")]
+    return sorted([*tomls, *episodes.builtin_episodes(), *episodes.aliases()])
 
 
 def builtin_summary(name: str) -> str:
     """The one-line description of a built-in scenario."""
+    folder = episodes.find_episode(name)
+    if folder is not None:
+        return str(episodes.episode_info(folder).get("title", ""))
     raw = _read_toml(resources.files(BUILTIN_PACKAGE).joinpath(f"{name}.toml").read_text(), name)
     return str(raw.get("scenario", {}).get("description", ""))
 
@@ -61,6 +67,7 @@ def apply_variant(raw: dict[str, Any], variant: str, source: str) -> dict[str, A
     overlay = variants[variant]
     if not isinstance(overlay, dict):
         raise ScenarioError(source, f"variants.{variant}", "expected a table of key = value")
+    overlay = episodes.check_variant(overlay, source, variant)
     out = apply_overrides(raw, overlay, source)
     info = out.setdefault("scenario", {})
     if isinstance(info, dict):
@@ -78,6 +85,9 @@ def read_raw(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
 
 
 def _read_base(text: str) -> tuple[dict[str, Any], str]:
+    folder = episodes.find_episode(text)
+    if folder is not None:
+        return episodes.read_episode(folder)
     path = Path(text)
     if path.suffix == ".toml" or path.is_file() or (text not in builtin_names() and path.exists()):
         if not path.is_file():
@@ -94,7 +104,7 @@ def _read_base(text: str) -> tuple[dict[str, Any], str]:
         text,
         None,
         "unknown scenario; expected a built-in name (" + ", ".join(builtin_names()) + ") "
-        "or the path of a .toml file",
+        "or the path of a .toml file or an episode folder",
     )
 
 
@@ -159,8 +169,9 @@ def _first_error(exc: ValidationError, source: str) -> ScenarioError:
         if section == "schedule":
             message += "; expected one of: " + ", ".join(ScheduleEntry.model_fields)
         elif len(err["loc"]) > 1 and section in Spec.model_fields:
-            known = ", ".join(Spec.model_fields[section].annotation.model_fields)  # type: ignore[union-attr]
-            message += f"; expected one of: {known}"
+            model = city_schema.SECTIONS.get(section, Spec.model_fields[section].annotation)
+            if hasattr(model, "model_fields"):
+                message += "; expected one of: " + ", ".join(model.model_fields)
         elif len(err["loc"]) == 1:
             message += "; expected one of the sections: " + ", ".join(Spec.model_fields)
     elif "input" in err and err["type"] not in ("value_error",):

@@ -24,6 +24,7 @@ class ScenarioInfo(Section):
     description: str = ""
     ticks: int = Field(1000, ge=0, le=100_000_000, description="number of ticks to run")
     activation: Activation = "sequential"
+    episode: str = Field("", description="the episode folder of a city scenario (name or path)")
     preset: Literal["paper", "netlogo", "mesa", "none"] = Field(
         "none", description="fills the implementation choices that the file leaves unset"
     )
@@ -178,24 +179,26 @@ class Spec(Section):
     thresholds: Thresholds = Field(default_factory=Thresholds)
     outbursts: Outbursts = Field(default_factory=Outbursts)
     schedule: list[ScheduleEntry] = Field(default_factory=list)
-    # The city model (the February days), one section per mechanism.
-    city: cs.City = Field(default_factory=cs.City)
-    bread: cs.Bread = Field(default_factory=cs.Bread)
-    legitimacy: cs.Legitimacy = Field(default_factory=cs.Legitimacy)
-    strike: cs.Strike = Field(default_factory=cs.Strike)
-    walkout: cs.Walkout = Field(default_factory=cs.Walkout)
-    lockout: cs.Lockout = Field(default_factory=cs.Lockout)
-    agitation: cs.Agitation = Field(default_factory=cs.Agitation)
-    marching: cs.Marching = Field(default_factory=cs.Marching)
-    police: cs.Police = Field(default_factory=cs.Police)
-    cavalry: cs.Cavalry = Field(default_factory=cs.Cavalry)
-    fraternization: cs.Fraternization = Field(default_factory=cs.Fraternization)
-    firing: cs.Firing = Field(default_factory=cs.Firing)
-    defection: cs.Defection = Field(default_factory=cs.Defection)
-    regime: cs.Regime = Field(default_factory=cs.Regime)
-    arms: cs.Arms = Field(default_factory=cs.Arms)
-    parties: cs.Parties = Field(default_factory=cs.Parties)
-    vanguard: cs.Vanguard = Field(default_factory=cs.Vanguard)
+    # The city model: an episode's data and the shared behaviour (narod.scenario.city_schema).
+    calendar: cs.Calendar | None = None
+    city: cs.City | None = None
+    strength: cs.Strength | None = None
+    vanguard: cs.Vanguard | None = None
+    inputs: dict[str, cs.AnyInput] | None = None
+    people: cs.People | None = None
+    bread: cs.Bread | None = None
+    legitimacy: cs.Legitimacy | None = None
+    strike: cs.Strike | None = None
+    agitation: cs.Agitation | None = None
+    marching: cs.Marching | None = None
+    police: cs.Police | None = None
+    cavalry: cs.Cavalry | None = None
+    fraternization: cs.Fraternization | None = None
+    firing: cs.Firing | None = None
+    defection: cs.Defection | None = None
+    regime: cs.Regime | None = None
+    arms: cs.Arms | None = None
+    parties: cs.Parties | None = None
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named counterfactual overlays: {name: {key: value}}"
     )
@@ -234,6 +237,8 @@ class Spec(Section):
         if self.scenario.model == "threshold" and self.thresholds.distribution == "list":
             if not self.thresholds.values:
                 raise ValueError("thresholds.values: give at least one threshold")
+        if self.scenario.model == "city":
+            cs.check_city(self)
         sync = self.scenario.activation == "synchronous"
         if sync and self.scenario.model == "communal_violence":
             raise ValueError("scenario.activation: communal_violence runs only 'sequential'")

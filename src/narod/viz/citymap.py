@@ -1,14 +1,16 @@
-"""The city map: Petrograd's places, the Neva and its bridges, crowds and forces at a tick.
+"""The city map: an episode's places, its water and bridges, crowds and forces at a tick.
 
 Crowds are circles at their site, sized by the number of people, coloured by the share of women
-(purple few, yellow most) and ringed in red when armed; police, Cossacks, loyal troops at posts
-and mutineers are markers beside them; a clock and the day's counts sit in the corner. The river
-is drawn from a rough outline of the 1917 channels (an assumption by eye from the modern map,
-good enough to show which side of the water a crowd is on).
+(purple few, yellow most) and ringed in red when armed; police, riders, loyal troops at posts
+and mutineers are markers beside them; a clock and the day's counts sit in the corner. The land
+and rivers come from the episode's ``water.geojson`` (land polygons on a water background, and
+river centre lines), when it has one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,36 +19,12 @@ import pyarrow.parquet as pq
 from matplotlib.figure import Figure
 
 from narod.errors import NarodError
+from narod.results.run_folder import run_episode
+from narod.scenario.city_schema import Calendar
 from narod.world.places import City, build_city
 
-# Approximate centre lines of the Neva's channels (lat, lon) [assumption: traced by eye].
-RIVERS = {
-    "Neva": [
-        (59.878, 30.455),
-        (59.905, 30.435),
-        (59.925, 30.412),
-        (59.945, 30.405),
-        (59.953, 30.380),
-        (59.952, 30.350),
-        (59.948, 30.330),
-        (59.943, 30.312),
-        (59.937, 30.295),
-        (59.931, 30.270),
-        (59.926, 30.240),
-        (59.920, 30.210),
-    ],
-    "Malaya Neva": [(59.944, 30.308), (59.950, 30.290), (59.955, 30.265), (59.958, 30.235)],
-    "Bolshaya Nevka": [
-        (59.953, 30.345),
-        (59.962, 30.335),
-        (59.971, 30.320),
-        (59.978, 30.300),
-        (59.983, 30.270),
-        (59.987, 30.240),
-    ],
-}
-DAY_ONE = (23, "Feb")
 LABELLED = ("district",)
+WATER, LAND, RIVER = "#b9d3ea", "#f4f1ea", "#9cc3e4"
 
 
 @dataclass
@@ -58,27 +36,26 @@ class Frame:
     women: np.ndarray
     armed: np.ndarray
     police: np.ndarray
-    cossacks: np.ndarray
+    cavalry: np.ndarray
     soldiers: np.ndarray
     mutineers: np.ndarray
     totals: dict[str, float]
 
 
-def clock(tick: int) -> str:
-    """'26 Feb 1917, 15:30' for a tick (the state after that many half-hours)."""
-    day = max(tick - 1, 0) // 48 + 1
-    minutes = (max(tick - 1, 0) % 48 + (tick > 0)) * 30
-    date = 22 + day
-    month = "Feb" if date <= 28 else "Mar"
-    date = date if date <= 28 else date - 28
-    return f"{date} {month} 1917, {minutes // 60:02d}:{minutes % 60:02d}"
+def clock(tick: int, calendar: Calendar) -> str:
+    """The date and clock time of a tick (the state after that many ticks), '26 Feb 2011, 15:30'."""
+    per_day = calendar.ticks_per_day
+    day = max(tick - 1, 0) // per_day + 1
+    minutes = (max(tick - 1, 0) % per_day + (tick > 0)) * calendar.tick_minutes
+    when = calendar.start + dt.timedelta(days=day - 1)
+    return f"{when.day} {when:%b %Y}, {minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def read_frames(run_dir: Path) -> list[Frame]:
-    """Every tick of a February run folder as map frames."""
+    """Every tick of a city run folder as map frames."""
     path = Path(run_dir) / "sites.parquet"
     if not path.is_file():
-        raise NarodError(f"{run_dir}: no sites.parquet (write a February run with --out first)")
+        raise NarodError(f"{run_dir}: no sites.parquet (write a city run with --out first)")
     data = pq.read_table(path).to_pydict()
     series = pq.read_table(Path(run_dir) / "timeseries.parquet").to_pydict()
     ticks = np.asarray(data["tick"])
@@ -90,7 +67,7 @@ def read_frames(run_dir: Path) -> list[Frame]:
 
     columns = {
         k: grid(k)
-        for k in ("crowd", "women", "armed", "police", "cossacks", "soldiers_posted", "mutineers")
+        for k in ("crowd", "women", "armed", "police", "cavalry", "soldiers_posted", "mutineers")
     }
     keys = ("strikers", "on_streets", "soldiers_mutinied", "police_active", "killed")
     return [
@@ -100,7 +77,7 @@ def read_frames(run_dir: Path) -> list[Frame]:
             columns["women"][t],
             columns["armed"][t],
             columns["police"][t],
-            columns["cossacks"][t],
+            columns["cavalry"][t],
             columns["soldiers_posted"][t],
             columns["mutineers"][t],
             {k: float(series[k][t]) for k in keys if k in series},
@@ -112,29 +89,22 @@ def read_frames(run_dir: Path) -> list[Frame]:
 class CityMap:
     """A Matplotlib figure of the city that redraws one frame after another quickly."""
 
-    def __init__(self, city: City | None = None, width: float = 9.0) -> None:
-        self.city = city or build_city()
+    def __init__(self, folder: Path, calendar: Calendar, width: float = 9.0) -> None:
+        self.city: City = build_city(folder)
+        self.calendar = calendar
         sites = [self.city.place(s) for s in self.city.sites]
         self.xy = np.asarray([[p.lon, p.lat] for p in sites])
         height = round(width * 72 / 8) * 8 / 100  # pixels a multiple of 8, as video codecs want
         self.figure = Figure(figsize=(width, height), dpi=100)
         ax = self.ax = self.figure.add_axes((0.01, 0.01, 0.98, 0.98))
-        ax.set_aspect(1 / np.cos(np.radians(59.94)))
-        ax.set_xlim(30.18, 30.50)
-        ax.set_ylim(59.86, 60.02)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_facecolor("#f4f1ea")
-        for name, line in RIVERS.items():
-            lat, lon = np.asarray(line).T
-            ax.plot(
-                lon,
-                lat,
-                color="#9cc3e4",
-                lw=9 if name == "Neva" else 5,
-                zorder=1,
-                solid_capstyle="round",
-            )
+        water = read_water(folder / "water.geojson")
+        west, south, east, north = map_extent(self.xy, water)
+        ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
+        _draw_water(ax, water)
         for place in self.city.of_kind("bridge"):
             ax.plot(place.lon, place.lat, marker="s", ms=4, color="#555", zorder=2)
         for place in self.city.of_kind("factory"):
@@ -165,9 +135,7 @@ class CityMap:
         )
         offset = np.array([0.004, 0.0])
         self.police = ax.scatter(*(self.xy + offset).T, s=0, marker="s", color="#1f3b8f", zorder=4)
-        self.cossacks = ax.scatter(
-            *(self.xy - offset).T, s=0, marker="D", color="#e08a00", zorder=4
-        )
+        self.cavalry = ax.scatter(*(self.xy - offset).T, s=0, marker="D", color="#e08a00", zorder=4)
         self.soldiers = ax.scatter(
             *(self.xy + 2 * offset).T, s=0, marker="^", color="#225522", zorder=4
         )
@@ -184,7 +152,7 @@ class CityMap:
             0.98,
             0.02,
             "circle: crowd (purple: few women, yellow: mostly women; red ring: armed)\n"
-            "blue square: police  orange diamond: Cossacks\n"
+            "blue square: police  orange diamond: riders\n"
             "green / red triangle: loyal troops at posts / mutineers",
             transform=ax.transAxes,
             fontsize=6.5,
@@ -196,7 +164,7 @@ class CityMap:
         self._moving = (
             self.crowds,
             self.police,
-            self.cossacks,
+            self.cavalry,
             self.soldiers,
             self.mutineers,
             self.title,
@@ -219,10 +187,10 @@ class CityMap:
         self.crowds.set_edgecolors(np.where(armed[:, None] > 0.1, [[0.8, 0, 0, 1]], [[0, 0, 0, 0]]))
         self.crowds.set_linewidths(np.where(armed > 0.1, 1.5, 0.0))
         self.police.set_sizes(self._size(frame.police, 2.0))
-        self.cossacks.set_sizes(self._size(frame.cossacks, 2.0))
+        self.cavalry.set_sizes(self._size(frame.cavalry, 2.0))
         self.soldiers.set_sizes(self._size(frame.soldiers, 1.0))
         self.mutineers.set_sizes(self._size(frame.mutineers, 1.0))
-        self.title.set_text(clock(frame.tick))
+        self.title.set_text(clock(frame.tick, self.calendar))
         t = frame.totals
         self.counts.set_text(
             f"strikers   {t.get('strikers', 0):>9,.0f}\n"
@@ -280,9 +248,10 @@ def animate(
 
         return animate_grid(run_dir, out, fmt, fps, every)  # an Epstein run: its grid
     frames = read_frames(run_dir)[::every]
+    spec, folder, _ = run_episode(Path(run_dir))
     out = Path(out) if out else Path(run_dir) / f"map.{fmt}"
     part = out.with_name(out.name + ".part" + out.suffix)
-    citymap = CityMap(width=6.4 if fmt == "gif" else 9.6)
+    citymap = CityMap(folder, spec.calendar, width=6.4 if fmt == "gif" else 9.6)
     options = {"duration": 1000 / fps, "loop": 0} if fmt == "gif" else {"fps": fps}
     if fmt == "mp4":
         options |= {"codec": "libx264", "macro_block_size": 8, "quality": 6}
@@ -292,3 +261,44 @@ def animate(
             w.append_data(citymap.rgb())
     part.replace(out)
     return out
+
+
+def read_water(path: Path) -> dict | None:
+    """An episode's water geometry (GeoJSON), or None if it has none."""
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NarodError(f"{path}: not valid GeoJSON ({exc})") from None
+
+
+def map_extent(xy: np.ndarray, water: dict | None) -> tuple[float, float, float, float]:
+    """The map's box: the water file's, else the sites' with a margin."""
+    if water is not None and "bbox" in water:
+        return tuple(float(v) for v in water["bbox"])  # type: ignore[return-value]
+    (west, south), (east, north) = xy.min(axis=0), xy.max(axis=0)
+    pad_x, pad_y = max(0.01, 0.08 * (east - west)), max(0.01, 0.08 * (north - south))
+    return west - pad_x, south - pad_y, east + pad_x, north + pad_y
+
+
+def _draw_water(ax, water: dict | None) -> None:
+    """Land polygons on a water background, lakes as water, rivers as lines."""
+    if water is None:
+        ax.set_facecolor(LAND)
+        return
+    ax.set_facecolor(WATER)
+    for feature in water.get("features", []):
+        kind = feature.get("properties", {}).get("kind")
+        geometry = feature.get("geometry", {})
+        if geometry.get("type") in ("Polygon", "MultiPolygon"):
+            polygons = geometry["coordinates"]
+            polygons = [polygons] if geometry["type"] == "Polygon" else polygons
+            for rings in polygons:
+                for k, ring in enumerate(rings):
+                    x, y = np.asarray(ring).T
+                    colour = LAND if (kind == "land") == (k == 0) else WATER
+                    ax.fill(x, y, color=colour, lw=0, zorder=0.5 + 0.1 * (k > 0))
+        elif geometry.get("type") == "LineString" and kind == "river":
+            x, y = np.asarray(geometry["coordinates"]).T
+            ax.plot(x, y, color=RIVER, lw=7, zorder=1, solid_capstyle="round")

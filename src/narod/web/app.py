@@ -16,9 +16,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from narod.errors import NarodError
-from narod.viz.citymap import RIVERS
-from narod.web.runs import SLIDERS, Limits, Runs, city_specs
-from narod.world.places import build_city
+from narod.web.runs import SLIDERS, Limits, Runs, city_specs, episode_map
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
 
@@ -39,7 +37,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     """The explorer app with its own run registry."""
     app = FastAPI(title="narod explorer", docs_url=None, redoc_url=None)
     runs = Runs(limits or Limits())
-    city = build_city()
+    specs = city_specs()
+    maps = {name: episode_map(spec) for name, spec in specs.items()}
 
     @app.get("/", response_class=HTMLResponse)
     def page() -> str:
@@ -53,25 +52,18 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     @app.get("/api/scenarios")
     def scenarios() -> dict:
-        specs = city_specs()
-        sites = [city.place(s) for s in city.sites]
         return {
             "scenarios": {
                 name: {
                     "description": spec.scenario.description,
                     "variants": list(spec.variants),
                     "defaults": {k: _get(spec, k) for k in SLIDERS},
+                    "episode": maps[name],
                 }
                 for name, spec in specs.items()
             },
             "sliders": SLIDERS,
             "limits": vars(runs.limits),
-            "sites": [
-                {"id": p.id, "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon}
-                for p in sites
-            ],
-            "places": [{"kind": p.kind, "lat": p.lat, "lon": p.lon} for p in city.places],
-            "rivers": RIVERS,
         }
 
     @app.post("/api/runs")
@@ -132,5 +124,8 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
 
 def _get(spec, dotted: str) -> float:
-    section, key = dotted.split(".")
-    return getattr(getattr(spec, section), key)
+    """A value of a spec by dotted key (``inputs.walkout.size``)."""
+    node = spec.model_dump()
+    for part in dotted.split("."):
+        node = node[part]
+    return node

@@ -19,18 +19,21 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from narod.errors import NarodError, ScenarioError
-from narod.models.february import FebruaryRun
-from narod.scenario.loading import builtin_names, load_scenario
+from narod.models.city import CityRun
+from narod.scenario.episode import episode_folder, episodes_root
+from narod.scenario.loading import load_scenario
 from narod.scenario.schema import Spec
-from narod.viz.citymap import clock
+from narod.viz.city_plots import day_label
+from narod.viz.citymap import clock, map_extent, read_water
+from narod.world.places import build_city
+from narod.world.units import read_units
 
-FORCES = 163_500  # soldiers, police and Cossacks of the default scenario (persons)
 SERIES = (
     "strikers",
     "strike_fraction",
     "on_streets",
     "police_active",
-    "cossacks_neutral",
+    "cavalry_neutral",
     "soldiers_mutinied",
     "garrison_mutinous_fraction",
     "armed_workers",
@@ -42,10 +45,15 @@ SERIES = (
 # The parameters the page exposes, with their ranges: nothing else may be set from a request.
 SLIDERS: dict[str, dict[str, float]] = {
     "city.scale": {"min": 0.001, "max": 1.0, "step": 0.001, "label": "agents per person"},
-    "walkout.size": {"min": 0, "max": 20000, "step": 500, "label": "women who walk out first"},
+    "inputs.walkout.size": {
+        "min": 0,
+        "max": 20000,
+        "step": 500,
+        "label": "women who walk out first",
+    },
     "bread.shortage": {"min": 0.0, "max": 1.0, "step": 0.05, "label": "bread shortage"},
     "legitimacy.civil": {"min": 0.0, "max": 0.9, "step": 0.05, "label": "civilians' legitimacy"},
-    "police.multiplier": {"min": 0.5, "max": 5.0, "step": 0.5, "label": "police strength (x)"},
+    "strength.police": {"min": 0.5, "max": 5.0, "step": 0.5, "label": "police strength (x)"},
     "fraternization.rate": {"min": 0.0, "max": 0.05, "step": 0.005, "label": "fraternization"},
     "firing.guilt": {"min": 0.0, "max": 0.6, "step": 0.01, "label": "guilt after firing"},
     "defection.threshold_mean": {
@@ -77,13 +85,38 @@ class Run:
 
 
 def city_specs() -> dict[str, Spec]:
-    """The built-in scenarios of the city model."""
+    """The shipped episodes of the city model, by the name users know them by."""
     out = {}
-    for name in builtin_names():
-        spec = load_scenario(name)
-        if spec.scenario.model == "city":
-            out[name] = spec
+    for folder in sorted(episodes_root().iterdir()):
+        if (folder / "episode.toml").is_file():
+            spec = load_scenario(folder.name)
+            out[spec.scenario.name] = spec
     return out
+
+
+def forces_in(spec: Spec) -> float:
+    """Persons in the episode's armed forces, at the record's strength."""
+    folder = episode_folder(spec.scenario.episode)
+    return sum(u.strength for u in read_units(folder, build_city(folder)))
+
+
+def episode_map(spec: Spec) -> dict:
+    """What the page draws for an episode: its box, water, places, sites and day labels."""
+    folder = episode_folder(spec.scenario.episode)
+    city = build_city(folder)
+    sites = [city.place(s) for s in city.sites]
+    water = read_water(folder / "water.geojson")
+    xy = np.asarray([[p.lon, p.lat] for p in sites])
+    cal = spec.calendar
+    return {
+        "box": list(map_extent(xy, water)),
+        "water": water,
+        "sites": [
+            {"id": p.id, "name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon} for p in sites
+        ],  # fmt: skip
+        "places": [{"kind": p.kind, "lat": p.lat, "lon": p.lon} for p in city.places],
+        "days": [day_label(cal, d) for d in range(1, cal.days + 1)],
+    }
 
 
 class Runs:
@@ -116,7 +149,7 @@ class Runs:
                 )
         name = f"{scenario}:{variant}" if variant else scenario
         spec = load_scenario(name, **params)
-        agents = (spec.city.population + FORCES) * spec.city.scale
+        agents = (spec.city.population + forces_in(spec)) * spec.city.scale
         if agents > self.limits.max_agents:
             raise NarodError(
                 f"this run would have about {agents:,.0f} agents; this server "
@@ -146,16 +179,16 @@ class Runs:
         return run
 
     @staticmethod
-    def _frame(sim: FebruaryRun, events_seen: int) -> dict[str, Any]:
+    def _frame(sim: CityRun, events_seen: int) -> dict[str, Any]:
         row = sim.rows[-1]
         sites = sim.site_rows[-1]
         return {
             "tick": int(row["tick"]),
-            "clock": clock(int(row["tick"])),
+            "clock": clock(int(row["tick"]), sim.state.calendar),
             "x": (int(row["day"]) - 1) + float(row["hour"]) / 24,
             "series": {k: float(row[k]) for k in SERIES},
             "sites": np.round(sites, 1).tolist(),
-            "events": sim.log.rows[events_seen:],
+            "events": sim.chronicle.rows[events_seen:],
         }
 
     def _publish(self, run: Run, frame: dict[str, Any] | None = None, **status: str) -> None:
@@ -169,13 +202,13 @@ class Runs:
     def _simulate(self, run: Run) -> None:
         try:
             self._publish(run, status="running")
-            sim = FebruaryRun(run.spec, run.seed)
+            sim = CityRun(run.spec, run.seed)
             seen = 0
             self._publish(run, self._frame(sim, seen))
             while sim.tick < run.spec.scenario.ticks:
                 sim.step()
                 frame = self._frame(sim, seen)
-                seen = len(sim.log.rows)
+                seen = len(sim.chronicle.rows)
                 self._publish(run, frame)
             run.table = pa.table({k: np.asarray(v) for k, v in sim.series().items()})
             self._publish(run, status="done")

@@ -1,9 +1,10 @@
-"""The people of Petrograd, one agent per person (times ``city.scale``), as arrays.
+"""The people of a city, one agent per person (times ``city.scale``), as arrays.
 
 Two populations, each a struct of arrays: civilians (workers by factory, students, other residents,
-and in one counterfactual an armed vanguard) and the armed forces (soldiers and officers by unit and
-company, police by district, Cossacks). Attributes are what the mechanisms read: hardship, risk
-aversion, thresholds, kin ties to soldiers, arms.
+and in one counterfactual an armed vanguard) and the armed forces (soldiers and officers by unit
+and company, police by station, riders), drawn from the episode's places and ``forces.csv``.
+Attributes are what the mechanisms read: hardship, risk aversion, thresholds, kin ties to
+soldiers, arms.
 """
 
 from __future__ import annotations
@@ -15,16 +16,15 @@ import numpy as np
 from narod.errors import ScenarioError
 from narod.scenario.schema import Spec
 from narod.world.places import City
+from narod.world.units import Unit
 
 # Civilian kinds and states.
 WORKER, STUDENT, RESIDENT, VANGUARD = 0, 1, 2, 3
 HOME, STRIKING, STREET, ARRESTED, WOUNDED, KILLED = 0, 1, 2, 3, 4, 5
 # Force kinds and states.
-SOLDIER, OFFICER, POLICE, COSSACK = 0, 1, 2, 3
+SOLDIER, OFFICER, POLICE, CAVALRY = 0, 1, 2, 3
 LOYAL, WAVERING, MUTINIED, NEUTRAL, TURNED, ROUTED = 0, 1, 2, 3, 4, 5
 F_ARRESTED, F_WOUNDED, F_KILLED = 6, 7, 8
-COMPANY_SIZE = 250  # persons per company [assumption: a wartime reserve company held 250-1,500]
-TRAINING_SHARE = 0.05  # training detachment share of a battalion [assumption: Volynsky 600/~7,000]
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Civilians:
 @dataclass
 class Forces:
     kind: np.ndarray
-    unit: np.ndarray  # barracks index for soldiers and officers; police station; 0 for Cossacks
+    unit: np.ndarray  # index among the units of its role (infantry units, police stations, riders)
     company: np.ndarray  # company index for soldiers and officers, -1 otherwise
     training: np.ndarray  # belongs to a training detachment
     state: np.ndarray
@@ -72,7 +72,8 @@ class Layout:
     factory_site: np.ndarray
     factory_industry: list[str]
     factory_workers: np.ndarray  # persons (before scale)
-    units: list[str]  # barracks ids
+    units: list[str]  # infantry unit ids
+    unit_names: list[str]
     unit_site: np.ndarray
     company_unit: np.ndarray
     stations: list[str]
@@ -88,17 +89,17 @@ def _clipped(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.nda
 
 
 def build_people(
-    spec: Spec, city: City, rng: np.random.Generator
+    spec: Spec, city: City, units: list[Unit], rng: np.random.Generator
 ) -> tuple[Civilians, Forces, Layout]:
     """Draw the population of a run."""
     c = spec.city
     scale = c.scale
     factories = city.of_kind("factory")
-    barracks = [b for b in city.of_kind("barracks") if b.size > 0 and "outside" not in b.notes]
-    cossack_units = [b for b in barracks if "cossack" in b.id]
-    units = [b for b in barracks if b not in cossack_units]
-    stations = [p for p in city.of_kind("police_station") if p.size > 0]
+    infantry = [u for u in units if u.role == "infantry" and u.strength > 0]
+    police_units = [u for u in units if u.role == "police" and u.strength > 0]
+    riders = [u for u in units if u.role == "cavalry" and u.strength > 0]
     districts = city.districts
+    traits = spec.people
 
     # Civilians: workers by factory, then students and residents by district.
     kind, female, home, factory = [], [], [], []
@@ -111,7 +112,7 @@ def build_people(
     workers_in = {d.id: sum(f.size for f in factories if f.district == d.id) for d in districts}
     total_pop = sum(d.size for d in districts)
     if total_pop <= 0:
-        raise ScenarioError("places", "size", "district populations must be given")
+        raise ScenarioError("places.csv", "size", "district populations must be given")
     for d in districts:
         weight = d.size / total_pop
         students = c.students * weight
@@ -126,7 +127,7 @@ def build_people(
         n = _count(spec.vanguard.size, scale)
         kind.append(np.full(n, VANGUARD, np.int8))
         female.append(np.zeros(n, bool))
-        home.append(np.full(n, city.index(spec.walkout.district), np.int16))
+        home.append(np.full(n, city.index(spec.vanguard.home), np.int16))
         factory.append(np.full(n, -1, np.int16))
     kind_a = np.concatenate(kind)
     n_c = kind_a.size
@@ -142,7 +143,7 @@ def build_people(
         heed = (kind_a == WORKER) & (draw >= edge) & (draw < edge + spec_party.influence)
         party[heed] = p
         edge += spec_party.influence
-    hardship = _clipped(rng, c.hardship_mean, c.hardship_sd, n_c)
+    hardship = _clipped(rng, traits.hardship_mean, traits.hardship_sd, n_c)
     civilians = Civilians(
         kind=kind_a,
         female=np.concatenate(female),
@@ -153,7 +154,7 @@ def build_people(
         home=home_a,
         factory=np.concatenate(factory),
         hardship=hardship,
-        risk=_clipped(rng, c.risk_aversion_mean, c.risk_aversion_sd, n_c),
+        risk=_clipped(rng, traits.risk_aversion_mean, traits.risk_aversion_sd, n_c),
         threshold=np.zeros(n_c, np.float32),
         state=np.where(kind_a == VANGUARD, STRIKING, HOME).astype(np.int8),
         loc=home_a.copy(),
@@ -168,16 +169,17 @@ def build_people(
         rng.normal(spec.strike.threshold_mean, spec.strike.threshold_sd, n_c),
         rng.normal(spec.marching.resident_threshold_mean, spec.marching.resident_threshold_sd, n_c),
     )
-    targets = [city.index(t) for t in spec.marching.targets]
+    targets = [city.index(t) for t in c.gathering]
     civilians.target[:] = np.asarray(targets, np.int16)[rng.integers(0, len(targets), n_c)]
 
-    # Forces: soldiers and officers by unit and company, police by station, Cossacks.
+    # Forces: soldiers and officers by unit and company, police by station, riders.
     fk, funit, fcomp, ftrain, fhome = [], [], [], [], []
     company_unit = []
-    for u, b in enumerate(units):
-        n = _count(b.size, scale)
-        n_off = int(round(n * c.officer_share))
-        companies = max(1, int(np.ceil(b.size / COMPANY_SIZE)))
+    strength = spec.strength
+    for u, unit in enumerate(infantry):
+        n = _count(unit.strength * strength.infantry, scale)
+        n_off = int(round(n * unit.officer_share))
+        companies = max(1, int(np.ceil(unit.strength * strength.infantry / unit.company_size)))
         first = len(company_unit)
         company_unit.extend([u] * companies)
         comp = first + (np.arange(n) * companies) // max(n, 1)
@@ -186,38 +188,33 @@ def build_people(
         fk.append(kinds)
         funit.append(np.full(n, u, np.int16))
         fcomp.append(comp.astype(np.int32))
-        ftrain.append(np.arange(n) < max(1, int(round(n * TRAINING_SHARE))))
-        fhome.append(np.full(n, city.index(b.district), np.int16))
-    police_total = sum(p.size for p in stations)
-    for s, p in enumerate(stations):
-        size = spec.police.count * spec.police.multiplier * p.size / police_total
-        n = _count(size, scale) if spec.police.enabled else 0
-        fk.append(np.full(n, POLICE, np.int8))
-        funit.append(np.full(n, s, np.int16))
-        fcomp.append(np.full(n, -1, np.int32))
-        ftrain.append(np.zeros(n, bool))
-        fhome.append(np.full(n, city.index(p.district), np.int16))
-    n = _count(spec.cavalry.count, scale) if spec.cavalry.enabled else 0
-    cossack_home = city.index(cossack_units[0].district) if cossack_units else 0
-    fk.append(np.full(n, COSSACK, np.int8))
-    funit.append(np.zeros(n, np.int16))
-    fcomp.append(np.full(n, -1, np.int32))
-    ftrain.append(np.zeros(n, bool))
-    fhome.append(np.full(n, cossack_home, np.int16))
-    fkind = np.concatenate(fk)
+        ftrain.append(np.arange(n) < max(1, int(round(n * unit.training_share))))
+        fhome.append(np.full(n, city.index(unit.home), np.int16))
+    for group, code, multiplier, switch in (
+        (police_units, POLICE, strength.police, spec.police.enabled),
+        (riders, CAVALRY, strength.cavalry, spec.cavalry.enabled),
+    ):
+        for s, unit in enumerate(group):
+            n = _count(unit.strength * multiplier, scale) if switch else 0
+            fk.append(np.full(n, code, np.int8))
+            funit.append(np.full(n, s, np.int16))
+            fcomp.append(np.full(n, -1, np.int32))
+            ftrain.append(np.zeros(n, bool))
+            fhome.append(np.full(n, city.index(unit.home), np.int16))
+    fkind = np.concatenate(fk) if fk else np.zeros(0, np.int8)
     n_f = fkind.size
-    fhome_a = np.concatenate(fhome)
+    fhome_a = np.concatenate(fhome) if fhome else np.zeros(0, np.int16)
     d = spec.defection
     forces = Forces(
         kind=fkind,
-        unit=np.concatenate(funit),
-        company=np.concatenate(fcomp),
-        training=np.concatenate(ftrain),
+        unit=np.concatenate(funit) if funit else np.zeros(0, np.int16),
+        company=np.concatenate(fcomp) if fcomp else np.zeros(0, np.int32),
+        training=np.concatenate(ftrain) if ftrain else np.zeros(0, bool),
         state=np.full(n_f, LOYAL, np.int8),
         loc=fhome_a.copy(),
         home=fhome_a,
-        hardship=_clipped(rng, c.hardship_mean, c.hardship_sd, n_f),
-        risk=_clipped(rng, c.risk_aversion_mean, c.risk_aversion_sd, n_f),
+        hardship=_clipped(rng, traits.hardship_mean, traits.hardship_sd, n_f),
+        risk=_clipped(rng, traits.risk_aversion_mean, traits.risk_aversion_sd, n_f),
         threshold=rng.normal(d.threshold_mean, d.threshold_sd, n_f).astype(np.float32),
         comply=rng.normal(spec.cavalry.comply_mean, spec.cavalry.comply_sd, n_f).astype(np.float32),
         pressure=np.zeros(n_f, np.float32),
@@ -227,10 +224,37 @@ def build_people(
         factory_site=np.asarray([city.index(f.district) for f in factories], np.int16),
         factory_industry=[f.industry for f in factories],
         factory_workers=np.asarray([f.size for f in factories]),
-        units=[b.id for b in units],
-        unit_site=np.asarray([city.index(b.district) for b in units], np.int16),
+        units=[u.id for u in infantry],
+        unit_names=[u.name for u in infantry],
+        unit_site=np.asarray([city.index(u.home) for u in infantry], np.int16),
         company_unit=np.asarray(company_unit, np.int16),
-        stations=[p.id for p in stations],
-        station_site=np.asarray([city.index(p.district) for p in stations], np.int16),
+        stations=[u.home for u in police_units],
+        station_site=np.asarray([city.index(u.home) for u in police_units], np.int16),
     )
     return civilians, forces, layout
+
+
+def force_counts(forces: Forces, n_sites: int) -> dict[str, np.ndarray]:
+    """Per site: police and riders on duty, soldiers loyal or wavering (and those of them at a
+    post), loyal soldiers, and mutineers."""
+    f = forces
+
+    def at(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(f.loc[mask], minlength=n_sites).astype(np.int64)
+
+    soldier = (f.kind == SOLDIER) | (f.kind == OFFICER)
+    loyal = (f.state == LOYAL) | (f.state == WAVERING)
+    return {
+        "police": at((f.kind == POLICE) & (f.state == LOYAL)),
+        "cavalry": at((f.kind == CAVALRY) & (f.state == LOYAL)),
+        "soldiers": at(soldier & loyal),
+        "loyal": at(soldier & (f.state == LOYAL)),
+        "deployed": at(soldier & loyal & (f.loc != f.home)),
+        "mutineers": at(soldier & (f.state == MUTINIED)),
+    }
+
+
+def loyal_force(forces: Forces) -> int:
+    """The authority's loyal armed force: every loyal member, and wavering soldiers and police."""
+    f = forces
+    return int(np.sum((f.state == LOYAL) | ((f.state == WAVERING) & (f.kind != CAVALRY))))

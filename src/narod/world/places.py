@@ -1,27 +1,56 @@
-"""Petrograd in 1917 as a place graph: districts, factories, barracks, bridges, squares.
+"""A city as a place graph: districts, squares, bridges, and what stands in them.
 
-Crowds stand at *sites*: districts, the central squares and streets, and the bridges (a bridge is
-a site so that a blocking force and the crowd held at it meet there). Everything else (a factory,
-a barracks, the Arsenal, a prison, a police station) sits in a district and acts through that
-district's site. The graph and the sizes come from ``data/petrograd_1917_places.csv``, where each
-number carries its source or the word "assumption".
+Crowds stand at *sites*: districts, squares and streets, and bridges (a bridge is a site so that
+a blocking force and the crowd held at it meet there). Everything else (a factory, a barracks,
+a prison, a police station) sits in a district and acts through that district's site. The places
+come from an episode's ``places.csv``; the links between sites from its ``edges.csv`` (a square
+or street is also linked to its own district). Each number carries its source in the file.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections import deque
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from narod.errors import ScenarioError
 
-PLACES_FILE = "petrograd_1917_places.csv"
+PLACE_KINDS = (
+    "district",
+    "square",
+    "street",
+    "bridge",
+    "crossing",
+    "factory",
+    "barracks",
+    "police_station",
+    "railway_station",
+    "arsenal",
+    "prison",
+    "palace",
+    "government",
+)
 SITE_KINDS = ("district", "square", "street", "bridge")
+EDGE_KINDS = ("land", "bridge", "crossing")
+EFFECTS = ("arms", "free_prisoners", "wreck")  # what taking an objective does
+PLACE_COLUMNS = (
+    "id",
+    "kind",
+    "name",
+    "district",
+    "lat",
+    "lon",
+    "size",
+    "share_women",
+    "industry",
+    "guard",
+    "effect",
+    "source",
+)
+EDGE_COLUMNS = ("a", "b", "kind", "source")
 NO_HOP = -1
 
 
@@ -36,7 +65,17 @@ class Place:
     size: float
     share_women: float
     industry: str
-    notes: str
+    guard: float  # persons who hold it, for an objective
+    effect: str  # "", "wreck", or "arms:N" / "free_prisoners:N"
+
+    @property
+    def effect_kind(self) -> str:
+        return self.effect.partition(":")[0]
+
+    @property
+    def effect_amount(self) -> float:
+        amount = self.effect.partition(":")[2]
+        return float(amount) if amount else 0.0
 
 
 @dataclass
@@ -49,17 +88,17 @@ class City:
     neighbours: list[list[int]]  # site adjacency
     next_hop: np.ndarray  # [target site, site] -> the next site on a shortest route
 
+    def __post_init__(self) -> None:
+        self._by_id = {p.id: p for p in self.places}
+        self._site = {s: i for i, s in enumerate(self.sites)}
+
     def index(self, place_id: str) -> int:
         """The site index of a place (a non-site place maps to its district's site)."""
         place = self.place(place_id)
-        key = place.id if place.kind in SITE_KINDS else place.district
-        return self.sites.index(key)
+        return self._site[place.id if place.kind in SITE_KINDS else place.district]
 
     def place(self, place_id: str) -> Place:
-        for place in self.places:
-            if place.id == place_id:
-                return place
-        raise KeyError(place_id)
+        return self._by_id[place_id]
 
     def of_kind(self, *kinds: str) -> list[Place]:
         return [p for p in self.places if p.kind in kinds]
@@ -73,52 +112,119 @@ class City:
         return len(self.districts)
 
 
-def _number(text: str) -> float:
-    return float(text) if text.strip() else 0.0
-
-
-def _marker(notes: str, key: str) -> list[str]:
-    found = re.search(rf"{key}=([A-Za-z0-9_;]+)", notes)
-    return [part for part in found.group(1).split(";") if part] if found else []
-
-
-def read_places(path: Path | None = None) -> list[Place]:
-    """Read the places file (the packaged one by default)."""
-    source = str(path) if path else PLACES_FILE
+def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file that must have ``columns``; errors name the file."""
     try:
-        if path is None:
-            text = resources.files("narod.data").joinpath(PLACES_FILE).read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        rows = list(csv.DictReader(text.splitlines()))
+        text = path.read_text(encoding="utf-8")
+        reader = csv.DictReader(text.splitlines())
+        rows = list(reader)
+    except FileNotFoundError:
+        raise ScenarioError(str(path), None, "no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ScenarioError(source, None, f"cannot read the places file ({exc})") from None
-    by_name = {r["district"]: r["id"] for r in rows if r["kind"] == "district"}
-    places = []
-    for number, row in enumerate(rows, start=2):
-        if row["district"].startswith("Outside"):
-            continue  # e.g. the 1st Machine-gun regiment at Oranienbaum: not a city place
-        try:
-            district = row["id"] if row["kind"] == "district" else by_name[row["district"]]
-            places.append(
-                Place(
-                    id=row["id"],
-                    kind=row["kind"],
-                    name=row["name"],
-                    district=district,
-                    lat=_number(row["lat"]),
-                    lon=_number(row["lon"]),
-                    size=_number(row["size"]),
-                    share_women=_number(row["share_women"]),
-                    industry=row["industry"],
-                    notes=row["notes"],
-                )
-            )
-        except (KeyError, ValueError) as exc:
+        raise ScenarioError(str(path), None, f"cannot read the file ({exc})") from None
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ScenarioError(str(path), "header", f"expected the columns {', '.join(missing)}")
+    for line, row in enumerate(rows, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise ScenarioError(str(path), f"line {line}", "expected one value per column")
+    return rows
+
+
+def number(path: Path, line: int, column: str, text: str, low: float = 0.0) -> float:
+    """A number of a CSV cell (blank is 0), at least ``low``; errors name file, row and column."""
+    try:
+        value = float(text) if text.strip() else 0.0
+    except ValueError:
+        value = float("nan")
+    if not value >= low or value == float("inf"):
+        raise ScenarioError(
+            str(path), f"line {line}, column {column}", f"expected a number >= {low} (got {text!r})"
+        )
+    return value
+
+
+def _place(path: Path, line: int, row: dict[str, str], districts: set[str]) -> Place:
+    def where(column: str) -> str:
+        return f"line {line}, column {column}"
+
+    if row["kind"] not in PLACE_KINDS:
+        raise ScenarioError(
+            str(path),
+            where("kind"),
+            f"unknown place kind {row['kind']!r}; expected one of: " + ", ".join(PLACE_KINDS),
+        )
+    district = row["id"] if row["kind"] == "district" else row["district"]
+    if district not in districts:
+        raise ScenarioError(
+            str(path), where("district"), f"{row['district']!r} names no district of this file"
+        )
+    effect = row["effect"].strip()
+    kind, _, amount = effect.partition(":")
+    if effect and (kind not in EFFECTS or (kind != "wreck") != bool(amount)):
+        raise ScenarioError(
+            str(path),
+            where("effect"),
+            f"expected blank, wreck, arms:N or free_prisoners:N (got {effect!r})",
+        )
+    if amount:
+        number(path, line, "effect", amount)
+    return Place(
+        id=row["id"],
+        kind=row["kind"],
+        name=row["name"],
+        district=district,
+        lat=number(path, line, "lat", row["lat"], low=-90.0),
+        lon=number(path, line, "lon", row["lon"], low=-180.0),
+        size=number(path, line, "size", row["size"]),
+        share_women=number(path, line, "share_women", row["share_women"]),
+        industry=row["industry"],
+        guard=number(path, line, "guard", row["guard"]),
+        effect=effect,
+    )
+
+
+def read_places(folder: Path) -> list[Place]:
+    """The places of an episode folder, checked."""
+    path = folder / "places.csv"
+    rows = read_rows(path, PLACE_COLUMNS)
+    districts = {r["id"] for r in rows if r["kind"] == "district"}
+    places, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        if row["id"] in seen or not row["id"].strip():
             raise ScenarioError(
-                source, f"line {number}", f"expected a place row with valid fields ({exc})"
-            ) from None
+                str(path),
+                f"line {line}, column id",
+                f"expected a unique, non-empty id (got {row['id']!r})",
+            )
+        seen.add(row["id"])
+        places.append(_place(path, line, row, districts))
+    if not districts:
+        raise ScenarioError(str(path), "kind", "expected at least one district")
     return places
+
+
+def read_edges(folder: Path, places: list[Place]) -> list[tuple[str, str, str]]:
+    """The links of an episode folder: (a, b, kind), each end a place of the file."""
+    path = folder / "edges.csv"
+    known = {p.id for p in places}
+    edges = []
+    for line, row in enumerate(read_rows(path, EDGE_COLUMNS), start=2):
+        for column in ("a", "b"):
+            if row[column] not in known:
+                raise ScenarioError(
+                    str(path),
+                    f"line {line}, column {column}",
+                    f"{row[column]!r} names no place of places.csv",
+                )
+        if row["kind"] not in EDGE_KINDS:
+            raise ScenarioError(
+                str(path),
+                f"line {line}, column kind",
+                f"expected one of {', '.join(EDGE_KINDS)} (got {row['kind']!r})",
+            )
+        edges.append((row["a"], row["b"], row["kind"]))
+    return edges
 
 
 def _routes(neighbours: list[list[int]]) -> np.ndarray:
@@ -137,9 +243,10 @@ def _routes(neighbours: list[list[int]]) -> np.ndarray:
     return hop
 
 
-def build_city(places: list[Place] | None = None) -> City:
-    """The place graph of Petrograd from the places file."""
-    places = read_places() if places is None else places
+def build_city(folder: Path) -> City:
+    """The place graph of an episode folder."""
+    places = read_places(folder)
+    edges = read_edges(folder, places)
     districts = [p.id for p in places if p.kind == "district"]
     others = [p.id for p in places if p.kind in SITE_KINDS and p.kind != "district"]
     sites = districts + others
@@ -151,15 +258,12 @@ def build_city(places: list[Place] | None = None) -> City:
             neighbours[at[a]].add(at[b])
             neighbours[at[b]].add(at[a])
 
+    for a, b, kind in edges:
+        if kind != "crossing":  # a crossing is a way around a held bridge, not a site
+            link(a, b)
     site_district = np.zeros(len(sites), dtype=np.int16)
     for place in places:
-        if place.kind == "district":
-            for other in _marker(place.notes, "adjacent"):
-                link(place.id, other)
-        elif place.kind == "bridge":
-            for end in _marker(place.notes, "links"):
-                link(place.id, end)
-        elif place.kind in SITE_KINDS:
+        if place.kind in ("square", "street"):
             link(place.id, place.district)
         if place.id in at:
             site_district[at[place.id]] = at[place.district]

@@ -1,13 +1,18 @@
 // The explorer page: no libraries, a canvas for the map and one for the chart.
 "use strict";
 let META = null;
-const DAYS = ["23 Feb", "24 Feb", "25 Feb", "26 Feb", "27 Feb", "28 Feb", "1 Mar"];
+
+// The map, calendar and sites of the scenario picked now (each episode has its own).
+function episode() { return META.scenarios[document.getElementById("scenario").value].episode; }
 
 async function init() {
   META = await (await fetch("/api/scenarios")).json();
   const select = document.getElementById("scenario");
   for (const name of Object.keys(META.scenarios)) select.add(new Option(name, name));
-  select.addEventListener("change", () => { buildSliders(); buildVariants(); });
+  select.addEventListener("change", () => {
+    buildSliders(); buildVariants();
+    document.querySelectorAll(".panel").forEach((panel) => { drawMap(panel, null); drawChart(panel, []); });
+  });
   buildSliders();
   for (const slot of ["a", "b"]) makePanel(slot);
   buildVariants();
@@ -117,30 +122,44 @@ function render(panel, frame, history) {
 }
 
 function project(canvas, lat, lon) {
-  const x = (lon - 30.18) / (30.50 - 30.18) * canvas.width;
-  const y = (60.02 - lat) / (60.02 - 59.86) * canvas.height;
+  const [west, south, east, north] = episode().box;
+  const x = (lon - west) / (east - west) * canvas.width;
+  const y = (north - lat) / (north - south) * canvas.height;
   return [x, y];
+}
+
+function drawWater(canvas, ctx) {
+  const ep = episode();
+  ctx.fillStyle = ep.water ? "#b9d3ea" : "#f4f1ea";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  if (!ep.water) return;
+  const path = (ring) => { ctx.beginPath(); ring.forEach(([lon, lat], i) => { const [x, y] = project(canvas, lat, lon); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); }); };
+  for (const f of ep.water.features) {
+    const g = f.geometry, kind = f.properties.kind;
+    if (g.type === "Polygon" || g.type === "MultiPolygon") {
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+      for (const rings of polygons) rings.forEach((ring, k) => {
+        path(ring); ctx.fillStyle = (kind === "land") === (k === 0) ? "#f4f1ea" : "#b9d3ea"; ctx.fill();
+      });
+    } else if (g.type === "LineString" && kind === "river") {
+      ctx.strokeStyle = "#9cc3e4"; ctx.lineCap = "round"; ctx.lineWidth = 6; path(g.coordinates); ctx.stroke();
+    }
+  }
 }
 
 function drawMap(panel, frame) {
   const canvas = panel.querySelector(".map");
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.strokeStyle = "#9cc3e4"; ctx.lineCap = "round";
-  for (const [name, line] of Object.entries(META.rivers)) {
-    ctx.lineWidth = name === "Neva" ? 7 : 4;
-    ctx.beginPath();
-    line.forEach(([lat, lon], i) => { const [x, y] = project(canvas, lat, lon); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
-    ctx.stroke();
-  }
-  for (const p of META.places) {
+  drawWater(canvas, ctx);
+  for (const p of episode().places) {
     const [x, y] = project(canvas, p.lat, p.lon);
     ctx.fillStyle = { factory: "#b9a37a", barracks: "#8a9a5b", bridge: "#555", district: "#999" }[p.kind] || "#ccc";
     ctx.fillRect(x - 1.5, y - 1.5, 3, 3);
   }
   if (!frame) return;
-  const rows = frame.sites;  // [crowd, women, armed, police, cossacks, soldiers, mutineers] x site
-  META.sites.forEach((site, i) => {
+  const rows = frame.sites;  // [crowd, women, armed, police, riders, soldiers, mutineers] x site
+  episode().sites.forEach((site, i) => {
     const [x, y] = project(canvas, site.lat, site.lon);
     const crowd = rows[0][i];
     if (crowd > 0) {
@@ -164,22 +183,23 @@ function drawChart(panel, history) {
   const ctx = canvas.getContext("2d");
   const w = canvas.width, h = canvas.height;
   ctx.clearRect(0, 0, w, h);
+  const labels = episode().days, n = labels.length;
   ctx.strokeStyle = "#ddd"; ctx.fillStyle = "#666"; ctx.font = "10px sans-serif";
-  for (let d = 0; d <= 7; d++) {
-    const x = d / 7 * w;
+  for (let d = 0; d <= n; d++) {
+    const x = d / n * w;
     ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, h); ctx.stroke();
-    if (d < 7) ctx.fillText(DAYS[d], x + 4, h - 4);
+    if (d < n) ctx.fillText(labels[d], x + 4, h - 4);
   }
   const line = (key, colour) => {
     ctx.strokeStyle = colour; ctx.lineWidth = 2; ctx.beginPath();
-    history.forEach((p, i) => { const x = p.x / 7 * w, y = h - 14 - p[key] * (h - 24); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
+    history.forEach((p, i) => { const x = p.x / n * w, y = h - 14 - p[key] * (h - 24); i ? ctx.lineTo(x, y) : ctx.moveTo(x, y); });
     ctx.stroke();
   };
   line("s", "#1f77b4"); line("m", "#d62728");
   ctx.fillStyle = "#1f77b4"; ctx.fillText("strike share of workers", 6, 12);
   ctx.fillStyle = "#d62728"; ctx.fillText("mutinous share of garrison", 150, 12);
   const last = history[history.length - 1];
-  panel.querySelector(".chart-days").textContent = last ? `shown: day ${Math.min(7, Math.floor(last.x) + 1)} of 7` : "";
+  panel.querySelector(".chart-days").textContent = last ? `shown: day ${Math.min(n, Math.floor(last.x) + 1)} of ${n}` : "";
 }
 
 init();

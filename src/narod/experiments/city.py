@@ -1,4 +1,4 @@
-"""Ensembles of the February model: validation against the record and the counterfactual table.
+"""Ensembles of the city model: validation against the record and the counterfactual table.
 
 Each run is reduced in its worker to a small summary (the value of every record row, the day of
 each milestone, the counterfactual outcomes), so a 20-seed validation at one agent per person
@@ -14,20 +14,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from narod.engine import simulate
-from narod.results.february import (
-    MILESTONES,
-    Outcome,
+from narod.models.city import CityRecord
+from narod.results.city import (
+    Reading,
+    load_milestones,
+    load_record,
     milestone_rows,
     validation_rows,
 )
+from narod.scenario.episode import episode_folder
 from narod.scenario.schema import Spec
-
-COLLAPSE_DAYS = 7
 
 
 @dataclass
 class Summary:
-    """What one run of the February model says."""
+    """What one run of the city model says."""
 
     seed: int
     values: dict[tuple[str, int | None], float]
@@ -39,13 +40,13 @@ class Summary:
 
 def summarise(spec: Spec, seed: int) -> Summary:
     """Run one seed and keep only its summary."""
-    outcome: Outcome = simulate(spec, seed).outcome  # type: ignore[assignment]
+    outcome: CityRecord = simulate(spec, seed).outcome  # type: ignore[assignment]
     values = {(r["quantity"], r["day"]): float(r["model"]) for r in validation_rows(outcome)}
     return Summary(
         seed=seed,
         values=values,
         milestones={m["milestone"]: m["model_day"] for m in milestone_rows(outcome)},
-        collapse_day=outcome.collapse_day,
+        collapse_day=Reading(outcome).collapse_day,
         killed=float(outcome.series["killed"][-1]),
         peak_strikers=float(outcome.series["strikers"].max()),
     )
@@ -89,12 +90,10 @@ def interval(values: list[float]) -> tuple[float, float, float]:
     return float(np.median(a)), float(np.percentile(a, 5)), float(np.percentile(a, 95))
 
 
-def validation_table(summaries: list[Summary]) -> list[dict[str, object]]:
+def validation_table(spec: Spec, summaries: list[Summary]) -> list[dict[str, object]]:
     """Per record row: median and 90% interval of the runs, the range, and in/out (median)."""
-    from narod.history import load_record
-
     rows = []
-    for r in load_record():
+    for r in load_record(episode_folder(spec.scenario.episode)):
         key = (r.quantity, r.day)
         runs = [s.values[key] for s in summaries if key in s.values]
         if not runs or r.low is None or r.high is None:
@@ -118,10 +117,11 @@ def validation_table(summaries: list[Summary]) -> list[dict[str, object]]:
     return rows
 
 
-def milestone_table(summaries: list[Summary]) -> list[dict[str, object]]:
+def milestone_table(spec: Spec, summaries: list[Summary]) -> list[dict[str, object]]:
     """Per milestone: the median day it came, and the share of runs where it fits the record."""
     rows = []
-    for _event, days, words in MILESTONES:
+    for m in load_milestones(episode_folder(spec.scenario.episode)):
+        days, words = m.days, m.words
         came = [s.milestones[words] for s in summaries]
         seen = [d for d in came if d is not None]
         rows.append(
@@ -136,8 +136,8 @@ def milestone_table(summaries: list[Summary]) -> list[dict[str, object]]:
 
 
 def counterfactual_row(variant: str, summaries: list[Summary]) -> dict[str, object]:
-    """The counterfactual table's row for one variant."""
-    fell = [s.collapse_day for s in summaries if s.collapse_day and s.collapse_day <= COLLAPSE_DAYS]
+    """The counterfactual table's row for one variant: did the authority fall within the run."""
+    fell = [s.collapse_day for s in summaries if s.collapse_day]
     day, day_lo, day_hi = interval([float(d) for d in fell])
     killed, k_lo, k_hi = interval([s.killed for s in summaries])
     peak, p_lo, p_hi = interval([s.peak_strikers for s in summaries])

@@ -1,4 +1,4 @@
-"""A one-file HTML report of a February 1917 run directory.
+"""A one-file HTML report of a city run folder.
 
 The report is a single page with its CSS inline and its plots embedded as ``data:`` URIs, so it
 can be mailed, archived or opened offline and still show everything. Every string taken from the
@@ -14,19 +14,14 @@ from pathlib import Path
 
 from narod.errors import NarodError
 from narod.results.files import write_atomic
-from narod.viz.february import PLOT_NAMES, plot_february
-
-DEFAULT_TITLE = "The February Revolution in Petrograd, 23 February - 1 March 1917: a model run"
+from narod.results.run_folder import run_episode
+from narod.viz.city_plots import PLOT_NAMES, plot_city
 
 EXPLANATION = (
-    "This report shows one run of narod's city model of the February Revolution. Day 1 is "
-    "Thursday 23 February 1917 by the Julian calendar then in use in Russia (8 March "
-    "Gregorian), the day women textile workers on the Vyborg side walked out. The model steps "
-    "every 30 minutes through strikes, crowds in the streets, police and Cossack patrols, and "
-    "the garrison's reserve battalions, whose mutiny on 27 February decided the outcome. The "
-    "tables and plots set the model's numbers beside the low-high ranges that the historical "
-    "sources give for the same day, so that a reader can see where the model agrees with the "
-    "record and where it does not."
+    "This report shows one run of narod's city model: {title}. {summary} The tables and plots "
+    "set the model's numbers beside the low-high ranges that the historical sources give for "
+    "the same day, so that a reader can see where the model agrees with the record and where "
+    "it does not."
 )
 
 # daily.csv column -> (heading, format): "count" with thousands separators, "percent" for shares
@@ -38,9 +33,9 @@ DAILY_COLUMNS = {
     "police_active": ("Police active", "count"),
     "police_routed": ("Police routed", "count"),
     "police_killed": ("Police killed", "count"),
-    "cossacks_loyal": ("Cossacks loyal", "count"),
-    "cossacks_neutral": ("Cossacks neutral", "count"),
-    "cossacks_turned": ("Cossacks turned", "count"),
+    "cavalry_loyal": ("Riders loyal", "count"),
+    "cavalry_neutral": ("Riders neutral", "count"),
+    "cavalry_turned": ("Riders turned", "count"),
     "soldiers_loyal": ("Soldiers loyal", "count"),
     "soldiers_wavering": ("Soldiers wavering", "count"),
     "soldiers_mutinied": ("Soldiers mutinied", "count"),
@@ -95,13 +90,13 @@ figcaption { font-size: 0.85rem; color: #555; }
 MAP_CAPTION = (
     "The city map, one frame per hour: crowds as circles (purple few women, yellow mostly "
     "women; "
-    "red ring: armed), police (blue squares), Cossacks (orange), loyal troops at posts (green) "
+    "red ring: armed), police (blue squares), riders (orange), loyal troops at posts (green) "
     "and mutineers (red)."
 )
 
 
-def write_report(run_dir: Path, out: Path | None = None, title: str = DEFAULT_TITLE) -> Path:
-    """Write a self-contained HTML report of a February run directory and return its path.
+def write_report(run_dir: Path, out: Path | None = None, title: str | None = None) -> Path:
+    """Write a self-contained HTML report of a city run folder and return its path.
 
     Parameters
     ----------
@@ -112,7 +107,7 @@ def write_report(run_dir: Path, out: Path | None = None, title: str = DEFAULT_TI
     out
         The HTML file to write (default ``run_dir / "report.html"``).
     title
-        Page title and heading.
+        Page title and heading (default: the episode's title).
 
     Returns
     -------
@@ -123,12 +118,17 @@ def write_report(run_dir: Path, out: Path | None = None, title: str = DEFAULT_TI
     out = Path(out) if out is not None else run_dir / "report.html"
     for name in ("daily.csv", "events.csv", "validation.csv", "params.toml"):
         if not (run_dir / name).is_file():
-            raise NarodError(f"{run_dir / name}: no such file (is this a February run directory?)")
+            raise NarodError(f"{run_dir / name}: no such file (is this a city run folder?)")
+    _, _, info = run_episode(run_dir)
+    title = title or f"{info.get('title', info.get('name', ''))}: a model run"
+    explanation = EXPLANATION.format(
+        title=str(info.get("title", "")), summary=str(info.get("summary", ""))
+    )
     if not all((run_dir / name).is_file() for name in PLOT_NAMES):
-        plot_february(run_dir)
+        plot_city(run_dir)
     parts = [
         f"<h1>{_esc(title)}</h1>",
-        f"<p>{_esc(EXPLANATION)}</p>",
+        f"<p>{_esc(explanation)}</p>",
         _summary(run_dir / "summary.txt"),
         "<h2>Day by day</h2>",
         _daily(_read_csv(run_dir / "daily.csv")),

@@ -1,4 +1,4 @@
-"""Command-line views of the February model: the day-by-day table against the record, the
+"""Command-line views of the city model: the day-by-day table against the episode's record, the
 validation and counterfactual tables, and the files a run writes."""
 
 from __future__ import annotations
@@ -8,15 +8,16 @@ from pathlib import Path
 
 from rich.table import Table
 
-from narod.experiments.february import counterfactual_row, milestone_table, validation_table
-from narod.results.february import daily_rows, milestone_rows, validation_rows
+from narod.experiments.city import counterfactual_row, milestone_table, validation_table
+from narod.results.city import Reading, daily_rows, milestone_rows, validation_rows
 from narod.results.files import write_atomic
 from narod.results.result import Result, csv_writer
 
-DAY_ROWS = {  # record rows shown in the day-by-day table, by day
-    "strike": "strike_fraction_of_industrial_workforce",
-    "mutiny": ("garrison_mutinous_fraction", "garrison_mutinous_fraction_evening"),
-    "deaths": "deaths",
+# The record rows shown in the day-by-day table: those read from these series, in these ways.
+DAY_ROWS = {
+    "strike": ("strike_fraction", ("peak",)),
+    "mutiny": ("garrison_mutinous_fraction", ("peak", "end", "at")),
+    "deaths": ("killed", ("increase",)),
 }
 
 
@@ -38,7 +39,15 @@ def _cell(value: float, row: dict | None) -> str:
 def day_table(result: Result) -> Table:
     """One row per day with the record's ranges beside the run's values."""
     assert result.outcome is not None
-    checks = {(r["quantity"], r["day"]): r for r in validation_rows(result.outcome)}
+    rows = validation_rows(result.outcome)
+
+    def check(what: str, day: int) -> dict | None:
+        series, reads = DAY_ROWS[what]
+        found = [
+            r for r in rows if r["day"] == day and r["series"] == series and r["read"] in reads
+        ]
+        return found[0] if found else None
+
     table = Table(
         "day",
         "date",
@@ -46,33 +55,30 @@ def day_table(result: Result) -> Table:
         "strike share [record]",
         "on streets",
         "police on duty",
-        "Cossacks holding back",
+        "riders holding back",
         "mutinied",
         "mutinous share [record]",
         "killed that day [record]",
         "killed",
         "wounded",
-        title="February 1917, day by day (record ranges in brackets)",
+        title=f"{result.spec.scenario.name}, day by day (record ranges in brackets)",
     )
     previous_killed = 0.0
     for row in daily_rows(result.outcome):
         day = row["day"]
-        mutiny = checks.get(("garrison_mutinous_fraction", day)) or checks.get(
-            ("garrison_mutinous_fraction_evening", day)
-        )
         deaths = row["killed"] - previous_killed
         previous_killed = row["killed"]
         table.add_row(
             str(day),
             str(row["date"]),
             _fmt(row["strikers"]),
-            _cell(row["strike_fraction"], checks.get((DAY_ROWS["strike"], day))),
+            _cell(row["strike_fraction"], check("strike", day)),
             _fmt(row["on_streets"]),
             _fmt(row["police_active"]),
-            _fmt(row["cossacks_neutral"]),
+            _fmt(row["cavalry_neutral"]),
             _fmt(row["soldiers_mutinied"]),
-            _cell(row["garrison_mutinous_fraction"], mutiny),
-            _cell(deaths, checks.get(("deaths", day))),
+            _cell(row["garrison_mutinous_fraction"], check("mutiny", day)),
+            _cell(deaths, check("deaths", day)),
             _fmt(row["killed"]),
             _fmt(row["wounded"]),
         )
@@ -98,9 +104,9 @@ def record_table(result: Result) -> Table:
     return table
 
 
-def validation_view(summaries: list) -> tuple[Table, Table, list[dict]]:
+def validation_view(spec, summaries: list) -> tuple[Table, Table, list[dict]]:
     """The validation table over seeds (median, 90% interval, range, in/out) and milestones."""
-    rows = validation_table(summaries)
+    rows = validation_table(spec, summaries)
     table = Table(
         "quantity",
         "day",
@@ -129,7 +135,7 @@ def validation_view(summaries: list) -> tuple[Table, Table, list[dict]]:
         "runs where it came",
         title="Milestones",
     )
-    for m in milestone_table(summaries):
+    for m in milestone_table(spec, summaries):
         order.add_row(
             m["milestone"],
             _fmt(m["median_day"]),
@@ -144,7 +150,7 @@ def counterfactual_view(results: dict[str, list]) -> tuple[Table, list[dict]]:
     rows = [counterfactual_row(name, summaries) for name, summaries in results.items()]
     table = Table(
         "variant",
-        "P(collapse within 7 days)",
+        "P(collapse within the run)",
         "day of collapse (90%)",
         "killed (90%)",
         "peak strikers (90%)",
@@ -170,16 +176,16 @@ def write_rows(path: Path, rows: list[dict]) -> Path:
 
 
 def write_run(result: Result, out_dir: Path) -> list[Path]:
-    """A February run's files, its plots and its HTML report."""
-    from narod.results.report import write_report
+    """A city run's files, its plots and its HTML report."""
+    from narod.viz.city_plots import plot_city
     from narod.viz.citymap import animate
-    from narod.viz.february import plot_february
+    from narod.viz.report import write_report
 
     written = result.write(out_dir)
     (out_dir / "summary.txt").write_text(summary_text(result), encoding="utf-8")
-    written += plot_february(out_dir)
+    written += plot_city(out_dir)
     written.append(animate(out_dir, fmt="gif", fps=8, every=2))  # one frame an hour
-    written.append(write_report(out_dir, title=f"narod: {result.spec.scenario.name}"))
+    written.append(write_report(out_dir))
     return written
 
 
@@ -189,10 +195,54 @@ def summary_text(result: Result) -> str:
     o = result.outcome
     inside = validation_rows(o)
     fits = sum(r["inside"] == "in" for r in inside)
-    fell = f"day {o.collapse_day}" if o.collapse_day else "not within the run"
+    day = Reading(o).collapse_day
+    fell = f"day {day}" if day else "not within the run"
     return (
         f"scenario {result.spec.scenario.name}, seed {result.seed}, scale {result.spec.city.scale}"
         f", {result.agents:,} agents, {result.wall_time:.1f} s\n"
         f"regime's armed force collapsed: {fell}\n"
         f"{fits} of {len(inside)} record rows inside the historical range\n"
     )
+
+
+def _sourced(title: str, path: Path, skip: tuple[str, ...] = ()) -> Table:
+    from narod.scenario.episode import flatten, key_sources, read_toml
+
+    table = Table("key", "value", "source", title=f"{title} ({path.name})", box=None)
+    sources = key_sources(path)
+    for key, value in flatten(read_toml(path)).items():
+        if key.split(".")[0] in skip:
+            continue
+        shown = value if isinstance(value, str) else repr(value)
+        table.add_row(key, str(shown), sources.get(key, ""))
+    return table
+
+
+def _csv_table(path: Path, columns: tuple[str, ...], title: str) -> Table:
+    import csv as csv_
+
+    table = Table(*columns, title=f"{title} ({path.name})", box=None)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv_.DictReader(handle):
+            table.add_row(*(str(row.get(c, ""))[:80] for c in columns))
+    return table
+
+
+def episode_tables(folder: Path) -> list[Table]:
+    """An episode's data and the shared behaviour, each key or row with its source."""
+    from narod.scenario.episode import behaviour_path
+
+    return [
+        _sourced("The episode", folder / "episode.toml", skip=("variants", "episode")),
+        _csv_table(
+            folder / "forces.csv", ("id", "role", "home", "strength", "source"), "Forces"
+        ),  # fmt: skip
+        _csv_table(
+            folder / "places.csv", ("id", "kind", "size", "guard", "effect", "source"), "Places"
+        ),  # fmt: skip
+        _csv_table(folder / "edges.csv", ("a", "b", "kind", "source"), "Links"),
+        _csv_table(
+            folder / "record.csv", ("day", "quantity", "low", "high", "source"), "The record"
+        ),  # fmt: skip
+        _sourced("The shared behaviour", behaviour_path()),
+    ]

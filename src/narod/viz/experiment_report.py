@@ -11,7 +11,7 @@ import numpy as np
 from narod.errors import NarodError
 from narod.experiments import store as st
 from narod.results.files import write_atomic
-from narod.results.report import CSS, _figure
+from narod.viz.report import CSS, _figure
 
 SKIP = ("experiment", "run", "seed", "status", "error", "point", "wall_time")
 

@@ -1,4 +1,4 @@
-"""Each mechanism of the February model on a tiny hand-built world, with the expected direction."""
+"""Each mechanism of the city model on a tiny hand-built world, with the expected direction."""
 
 import numpy as np
 import pytest
@@ -12,18 +12,25 @@ from narod.mechanisms import (
     firing,
     fraternization,
     hardship,
+    inputs,
     legitimacy,
     marching,
+    objectives,
     parties,
     police,
     regime,
     strike,
-    walkout,
 )
-from narod.models.february import _seed
+from narod.models.city import _seed_kernels as _seed
+from narod.models.city import build_state
+from narod.scenario.episode import episode_folder
 from narod.world import people as pp
+from narod.world.places import build_city
+from narod.world.state import TROOPS
+from narod.world.units import read_units
 
 SPEC = narod.load_scenario("petrograd-1917", **{"city.scale": 0.01})
+FOLDER = episode_folder(SPEC.scenario.episode)
 
 
 def soldiers(n, threshold=0.5, risk=0.5, hardship_=0.5):
@@ -169,21 +176,29 @@ def test_delegates_call_out_the_nearest_factories():
 
 
 def test_the_walkout_puts_exactly_its_size_of_women_textile_workers_on_strike():
-    civilians, _, layout = pp.build_people(SPEC, narod_city(), np.random.default_rng(0))
-    site = narod_city().index("d_vyborg")
-    n = walkout.walk_out(civilians, layout.factory_industry, site, "textile", 20,
-                         np.random.default_rng(1))  # fmt: skip
-    out = civilians.state == pp.STRIKING
-    assert n == 20 == out.sum()
-    assert np.all(civilians.female[out]) and np.all(civilians.home[out] == site)
-    industries = np.asarray(layout.factory_industry)[civilians.factory[out]]
+    spec = narod.load_scenario(
+        "petrograd-1917",
+        **{"city.scale": 0.01, "inputs.walkout.size": 2000, "inputs.putilov_lockout.enabled": 0},
+    )
+    state = build_state(spec, 0)
+    state.tick = 18  # day 1, 09:00: the walkout's time
+    before = state.people.state == pp.STRIKING
+    inputs.walkouts(state, spec)
+    out = (state.people.state == pp.STRIKING) & ~before
+    p = state.people
+    site = state.city.index("d_vyborg")
+    assert out.sum() == 20
+    assert np.all(p.female[out]) and np.all(p.home[out] == site)
+    industries = np.asarray(state.layout.factory_industry)[p.factory[out]]
     assert set(industries) == {"textile"}
+    assert [r.event for r in state.reports] == ["walkout"]
+    state.tick = 19  # not its time: nobody more walks out
+    inputs.walkouts(state, spec)
+    assert np.sum(p.state == pp.STRIKING) == np.sum(out | before)
 
 
 def narod_city():
-    from narod.world.places import build_city
-
-    return build_city()
+    return build_city(FOLDER)
 
 
 def test_police_break_when_outnumbered_and_armed_crowds_count_more():
@@ -204,7 +219,7 @@ def test_riders_hold_back_more_from_a_crowd_of_women():
         n = 1000
         comply = np.random.default_rng(0).normal(0.4, 0.2, n).astype(np.float32)
         counts = [np.zeros(1, np.int64) for _ in range(3)]
-        cavalry.charge(np.full(n, pp.COSSACK, np.int8), np.full(n, pp.LOYAL, np.int8),
+        cavalry.charge(np.full(n, pp.CAVALRY, np.int8), np.full(n, pp.LOYAL, np.int8),
                        np.zeros(n, np.int16), comply, np.zeros(n, np.float32), np.array([1000]),
                        np.array([women]), np.array([False]), np.array([0]), True, 0.6, 0.05,
                        0.0, 0.0, *counts, np.zeros(n, bool))  # fmt: skip
@@ -235,8 +250,11 @@ def test_a_bread_crisis_raises_hardship_more_for_women():
 
 
 def test_arrested_activists_agitate_no_more():
-    civilians, _, _ = pp.build_people(SPEC, narod_city(), np.random.default_rng(0))
-    n = len(narod_city().sites)
+    city = narod_city()
+    civilians, _, _ = pp.build_people(
+        SPEC, city, read_units(FOLDER, city), np.random.default_rng(0)
+    )
+    n = len(city.sites)
     share = np.ones(n)
     before = agitation.overnight_pull(civilians, share, n, SPEC.agitation)
     civilians.state[civilians.activist] = pp.ARRESTED
@@ -262,7 +280,18 @@ def test_mutineers_hand_out_rifles_and_objectives_fall_to_numbers():
     crowd, armed, stock = np.array([1000.0, 1000.0]), np.zeros(2), np.zeros(2)
     chance = arms.arming_chance(np.array([0.0, 500.0]), crowd, armed, stock, rules)
     assert chance[0] == 0 and chance[1] > 0
-    assert list(arms.falls(np.array([100, 3000]), 2000)) == [False, True]
+    state = build_state(SPEC, 0)
+    arsenal = state.objectives.index("arsenal_liteiny")
+    site = int(state.objective_site[arsenal])
+    guard = state.city.place("arsenal_liteiny").guard * state.scale
+    state.force_at = pp.force_counts(state.forces, state.n_sites)
+    state.counts[site, 2] = int(guard)  # armed men at its site: as many as the guard, not more
+    objectives.take(state, SPEC)
+    assert not state.taken[arsenal] and state.stock[site] == 0
+    state.counts[site, 2] = int(guard) + 1
+    objectives.take(state, SPEC)
+    assert state.taken[arsenal] and state.stock[site] == 40_000 * state.scale
+    assert "arms_seized" in [r.event for r in state.reports]
 
 
 def test_the_regime_escalates_when_the_street_outgrows_its_force_and_falls_without_it():
@@ -272,9 +301,20 @@ def test_the_regime_escalates_when_the_street_outgrows_its_force_and_falls_witho
     assert regime.escalate(2, 200_000, 3500, 2500, rules) == 3
     off = rules.model_copy(update={"enabled": False})
     assert regime.escalate(1, 10**7, 1, 0, off) == 1
-    assert not regime.live_fire(3, 20.0, 3, rules) and regime.live_fire(3, 21.0, 3, rules)
-    assert not regime.live_fire(4, 12.0, 2, rules)
     assert regime.collapsed(5, 100, rules) and not regime.collapsed(50, 100, rules)
+
+
+def test_fire_is_authorised_from_the_order_on():
+    state = build_state(SPEC, 0)
+    state.level = TROOPS
+    state.tick = 2 * 48 + 41  # day 3, 20:30: before the order
+    assert not inputs.fire_authorised(state, SPEC)
+    state.tick += 1  # 21:00: the order
+    assert inputs.fire_authorised(state, SPEC)
+    inputs.orders_to_fire(state, SPEC)
+    assert [r.event for r in state.reports] == ["order_to_fire"]
+    off = narod.load_scenario("petrograd-1917", **{"inputs.order_to_fire.enabled": False})
+    assert not inputs.fire_authorised(state, off)
 
 
 def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():

@@ -1,7 +1,8 @@
-"""Plots of a February 1917 run directory: the model's tick series against the historical record.
+"""Plots of a city run folder: the model's tick series against the episode's historical record.
 
-A run directory holds ``timeseries.parquet`` (one row per 30-minute tick) and ``validation.csv``
-(the historical ranges the run was compared with). Each plot puts the model's curve and the
+A run folder holds ``timeseries.parquet`` (one row per tick), ``validation.csv`` (the historical
+ranges the run was compared with, each with the series it reads) and ``params.toml`` (whose
+calendar dates the axis). Each plot puts the model's curve and the
 sources' low-high range for the same quantity on one axis, so a reader sees at a glance where the
 model falls inside or outside the record.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,9 @@ from matplotlib.figure import Figure
 
 from narod.errors import NarodError
 from narod.results.files import write_atomic
+from narod.results.run_folder import run_spec
+from narod.scenario.city_schema import Calendar
 
-DAY_ONE = date(1917, 2, 23)  # Julian calendar, as in the sources (8 March Gregorian)
 PLOT_NAMES = ("strikers.png", "mutiny.png", "police.png", "casualties.png")
 RANGE_COLOUR = "black"
 
@@ -33,20 +35,22 @@ Runs = list[Series]  # the run first, then the other members of its ensemble
 
 @dataclass(frozen=True)
 class Range:
-    """One row of ``validation.csv``: the sources' low-high range for a quantity.
-
-    ``day`` is ``None`` for a whole-episode total.
+    """One row of ``validation.csv``: the sources' low-high range for a quantity, and the
+    model series it is read from (``a+b`` for a sum). ``day`` is ``None`` for a whole-episode
+    total.
     """
 
     quantity: str
     day: int | None
     low: float
     high: float
+    series: str
+    read: str
 
 
-def day_label(day: int) -> str:
-    """Return the calendar label of model day ``day`` (day 1 is "23 Feb"), for axis ticks."""
-    when = DAY_ONE + timedelta(days=day - 1)
+def day_label(calendar: Calendar, day: int) -> str:
+    """The calendar label of model day ``day``: "23 Feb" for day 1 of a start on 23 February."""
+    when = calendar.start + timedelta(days=day - 1)
     return f"{when.day} {when:%b}"
 
 
@@ -89,21 +93,24 @@ def read_ranges(run_dir: Path) -> list[Range]:
             day=int(float(row["day"])) if (row.get("day") or "").strip() else None,
             low=float(row["low"]),
             high=float(row["high"]),
+            series=row.get("series", ""),
+            read=row.get("read", ""),
         )
         for row in rows
         if (row.get("low") or "").strip() and (row.get("high") or "").strip()
     ]
 
 
-def plot_february(
+def plot_city(
     run_dir: Path, out_dir: Path | None = None, ensemble: Sequence[Path] = ()
 ) -> list[Path]:
-    """Draw the four February plots of a run and return the PNG paths.
+    """Draw the four plots of a city run and return the PNG paths.
 
     Parameters
     ----------
     run_dir
-        Run directory with ``timeseries.parquet`` and, optionally, ``validation.csv``.
+        Run folder with ``timeseries.parquet``, ``params.toml`` and, optionally,
+        ``validation.csv``.
     out_dir
         Where the PNGs go (default ``run_dir``).
     ensemble
@@ -120,6 +127,7 @@ def plot_february(
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = [read_series(run_dir), *(read_series(Path(d)) for d in ensemble)]
     ranges = read_ranges(run_dir)
+    calendar = run_spec(run_dir).calendar
     days = int(np.max(runs[0]["day"]))
     drawers = (_strikers, _mutiny, _police, _casualties)
     paths = []
@@ -127,7 +135,7 @@ def plot_february(
         fig = Figure(figsize=(9, 4), dpi=110)
         ax = fig.subplots()
         draw(ax, runs, ranges, days)
-        _days_axis(ax, days)
+        _days_axis(ax, days, calendar)
         ax.legend(loc="best", fontsize=8)
         fig.tight_layout()
         path = out_dir / name
@@ -153,9 +161,11 @@ def _curve(ax: Axes, runs: Runs, columns: tuple[str, ...], label: str, colour: s
     ax.plot(main["x"], y, color=colour, linewidth=1.5, label=label)
 
 
-def _daily_ranges(ax: Axes, ranges: list[Range], quantity: str, label: str, colour: str) -> None:
-    """Draw the daily ranges of ``quantity`` as error bars at the end of each day."""
-    rows = [r for r in ranges if r.quantity == quantity and r.day is not None]
+def _daily_ranges(
+    ax: Axes, ranges: list[Range], series: str, reads: tuple[str, ...], label: str, colour: str
+) -> None:
+    """Draw the daily ranges read from ``series`` as error bars at the end of each day."""
+    rows = [r for r in ranges if r.series == series and r.read in reads and r.day is not None]
     if not rows:
         return
     low = np.array([r.low for r in rows])
@@ -174,34 +184,32 @@ def _daily_ranges(ax: Axes, ranges: list[Range], quantity: str, label: str, colo
 
 
 def _total_range(
-    ax: Axes, ranges: list[Range], quantity: str, days: int, label: str, colour: str
+    ax: Axes, ranges: list[Range], series: str, days: int, label: str, colour: str
 ) -> None:
     """Shade a whole-episode total as a band over the last day, by whose end it must be met."""
     for r in ranges:
-        if r.quantity == quantity and r.day is None:
+        if r.series == series and r.day is None:
             ax.fill_between([days - 1, days], r.low, r.high, color=colour, alpha=0.2, label=label)
 
 
-def _days_axis(ax: Axes, days: int) -> None:
+def _days_axis(ax: Axes, days: int, calendar: Calendar) -> None:
     """Put the x axis in days: a gridline at each midnight, the date in the middle of its day."""
     ax.set_xlim(0, days + 0.1)  # room for the ranges drawn at the end of the last day
     ax.set_xticks(range(days + 1), [""] * (days + 1))
     ax.set_xticks(
         [d - 0.5 for d in range(1, days + 1)],
-        [day_label(d) for d in range(1, days + 1)],
+        [day_label(calendar, d) for d in range(1, days + 1)],
         minor=True,
     )
     ax.tick_params(axis="x", which="minor", length=0)
-    ax.set_xlabel("1917 (Julian calendar)")
+    ax.set_xlabel(f"{calendar.start.year} ({calendar.system.capitalize()} calendar)")
     ax.grid(axis="x", which="major", color="lightgrey", linewidth=0.6)
 
 
 def _strikers(ax: Axes, runs: Runs, ranges: list[Range], days: int) -> None:
     """(a) Strikers as a share of the industrial workforce."""
     _curve(ax, runs, ("strike_fraction",), "model", "tab:red")
-    _daily_ranges(
-        ax, ranges, "strike_fraction_of_industrial_workforce", "historical range", RANGE_COLOUR
-    )
+    _daily_ranges(ax, ranges, "strike_fraction", ("peak",), "historical range", RANGE_COLOUR)
     ax.set_ylim(0, 1.03)
     ax.set_ylabel("strikers / industrial workers")
     ax.set_title("Strikers as a fraction of the industrial workforce")
@@ -211,10 +219,20 @@ def _mutiny(ax: Axes, runs: Runs, ranges: list[Range], days: int) -> None:
     """(b) Share of the garrison that has mutinied."""
     _curve(ax, runs, ("garrison_mutinous_fraction",), "model", "tab:green")
     _daily_ranges(
-        ax, ranges, "garrison_mutinous_fraction", "historical range (end of day)", RANGE_COLOUR
+        ax,
+        ranges,
+        "garrison_mutinous_fraction",
+        ("peak", "end"),
+        "historical range (the day)",
+        RANGE_COLOUR,
     )
     _daily_ranges(
-        ax, ranges, "garrison_mutinous_fraction_evening", "historical range (evening)", "tab:purple"
+        ax,
+        ranges,
+        "garrison_mutinous_fraction",
+        ("at",),
+        "historical range (at an hour)",
+        "tab:purple",
     )
     ax.set_ylim(0, 1.03)
     ax.set_ylabel("mutinous fraction of the garrison")
@@ -237,10 +255,8 @@ def _casualties(ax: Axes, runs: Runs, ranges: list[Range], days: int) -> None:
     _curve(ax, runs, ("killed",), "killed", "black")
     _curve(ax, runs, ("wounded",), "wounded", "tab:orange")
     _curve(ax, runs, ("killed", "wounded"), "killed + wounded", "tab:red")
-    _total_range(ax, ranges, "killed_total", days, "killed, historical range", "black")
-    _total_range(
-        ax, ranges, "killed_and_wounded_total", days, "killed + wounded, historical", "tab:red"
-    )
+    _total_range(ax, ranges, "killed", days, "killed, historical range", "black")
+    _total_range(ax, ranges, "killed+wounded", days, "killed + wounded, historical", "tab:red")
     ax.set_ylim(bottom=0)
     ax.set_ylabel("persons (cumulative)")
     ax.set_title("Casualties")

@@ -1,1 +1,0 @@
-"""Data shipped with the package: the historical record and the places of Petrograd."""

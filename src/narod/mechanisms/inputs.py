@@ -1,0 +1,84 @@
+"""The record's institutional decisions, as typed inputs any episode can use.
+
+An episode lists them in ``[inputs]`` (a walkout, a lockout, an order to fire, night arrests),
+each at a day and hour of its calendar. Nothing in the model makes them happen; the rest of the
+days has to follow from the other mechanisms. Each type is carried out here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from narod.scenario.schema import Spec
+from narod.world.people import ARRESTED, HOME, KILLED, STRIKING, WORKER
+from narod.world.state import TROOPS, CityState
+
+
+def due(spec: Spec, kind: str, s: CityState) -> Iterator[tuple[str, object]]:
+    """The enabled inputs of a type whose time is this tick."""
+    for name, item in spec.inputs.items():
+        if item.type == kind and item.enabled and (item.day, item.hour) == (s.day, s.hour):
+            yield name, item
+
+
+def walkouts(s: CityState, spec: Spec) -> None:
+    """Workers of an industry in a district put down tools and go out (the women of 23 Feb)."""
+    p = s.people
+    for _, item in due(spec, "walkout", s):
+        mills = np.flatnonzero(np.asarray(s.layout.factory_industry) == item.industry)
+        pool = (
+            (p.kind == WORKER)
+            & (p.home == s.city.index(item.place))
+            & (p.state == HOME)
+            & np.isin(p.factory, mills)
+        )
+        if item.who == "women":
+            pool &= p.female
+        chosen = s.rng.permutation(np.flatnonzero(pool))[: int(round(item.size * s.scale))]
+        p.state[chosen] = STRIKING
+        p.marching[chosen] = True
+        s.report("walkout", item.place, chosen.size, "workers")
+
+
+def lockouts(s: CityState, spec: Spec) -> None:
+    """Each morning from its day, a locked-out factory's idle workers count among the strikers."""
+    if not s.new_day:
+        return
+    p = s.people
+    for item in spec.inputs.values():
+        if item.type != "lockout" or not item.enabled or s.day < item.day:
+            continue
+        factory = s.layout.factories.index(item.factory)
+        idle = (p.kind == WORKER) & (p.state == HOME) & (p.factory == factory)
+        idle &= s.rng.random(p.state.size) < item.share
+        p.state[idle] = STRIKING
+        p.marching[idle] = s.rng.random(int(idle.sum())) < spec.marching.striker_share
+
+
+def night_arrests(s: CityState, spec: Spec) -> None:
+    """The political police arrest activists, if the authority stands and troops are out."""
+    p = s.people
+    for _, item in due(spec, "night_arrests", s):
+        if s.level < TROOPS or not s.standing:
+            continue
+        free = np.flatnonzero(p.activist & (p.state != ARRESTED) & (p.state != KILLED))
+        n = min(free.size, int(round(item.count * s.scale)))
+        chosen = s.rng.choice(free, n, replace=False) if n else free[:0]
+        p.state[chosen] = ARRESTED
+        s.report("night_arrests", "city", n, "regime")
+
+
+def fire_authorised(s: CityState, spec: Spec) -> bool:
+    """Whether an order to fire on crowds is in force at this tick."""
+    return any(
+        item.type == "order_to_fire" and item.enabled and (s.day, s.hour) >= (item.day, item.hour)
+        for item in spec.inputs.values()
+    )
+
+
+def orders_to_fire(s: CityState, spec: Spec) -> None:
+    """The order itself, told when it is given."""
+    for _, _item in due(spec, "order_to_fire", s):
+        s.report("order_to_fire", "city", 0, "regime")
