@@ -21,7 +21,6 @@ from narod.mechanisms import (
     regime,
     strike,
 )
-from narod.models.city import _seed_kernels as _seed
 from narod.models.city import build_state
 from narod.scenario.episode import episode_folder
 from narod.world import people as pp
@@ -29,6 +28,7 @@ from narod.world.places import build_city
 from narod.world.state import TROOPS
 from narod.world.units import read_units
 
+G = np.random.default_rng  # every kernel draws from the run's one generator
 SPEC = narod.load_scenario("petrograd-1917", **{"city.scale": 0.01})
 FOLDER = episode_folder(SPEC.scenario.episode)
 
@@ -52,8 +52,7 @@ def refusals(women_share: float, seed: int = 1) -> int:
     s = soldiers(2000, threshold=0.3)
     s["threshold"][:] = np.random.default_rng(seed).normal(0.4, 0.15, 2000)
     tallies = [np.zeros(1, np.int64) for _ in range(3)] + [np.zeros(1, np.int64)]
-    _seed(seed)
-    firing.answer(s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
+    firing.answer(G(seed), s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
                   s["risk"], s["threshold"], s["pressure"], np.zeros(1, np.float32),
                   np.zeros(1), 0.5, np.array([women_share]), np.array([True]), 1.0, 1.0, 0.1,
                   0.5, 0.5, *tallies)  # fmt: skip
@@ -67,7 +66,7 @@ def test_more_women_in_the_crowd_more_soldiers_refuse_to_fire():
 def test_an_order_to_fire_is_answered_only_where_given():
     s = soldiers(100)
     tallies = [np.zeros(1, np.int64) for _ in range(4)]
-    firing.answer(s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
+    firing.answer(G(0), s["kind"], s["state"], s["loc"], s["company"], s["unit"], s["hardship"],
                   s["risk"], s["threshold"], s["pressure"], np.zeros(1, np.float32),
                   np.ones(1), 0.5, np.zeros(1), np.array([False]), 1.0, 1.0, 0.1, 0.5, 0.5,
                   *tallies)  # fmt: skip
@@ -97,9 +96,8 @@ def test_expected_punishment_falls_as_the_mutiny_grows():
 
 
 def decide(s, company_mutiny, irreversible=False, neighbour=0.0, city=0.0):
-    _seed(3)
     return defection.decide(
-        s["kind"], s["state"], s["company"], s["unit"], s["hardship"], s["risk"],
+        G(3), s["kind"], s["state"], s["company"], s["unit"], s["hardship"], s["risk"],
         s["threshold"], s["pressure"], np.zeros(1, np.float32), np.array([company_mutiny]),
         np.array([1.0 - company_mutiny]), np.array([neighbour]), np.array([irreversible]),
         0.5, 1.0, 1.0, 0.1, 1.0, 1.0, 0.5, city, 0.4, 0.3, 1.0, 0.0, 1.0,
@@ -143,9 +141,8 @@ def test_workers_strike_more_where_their_shop_and_neighbours_are_out():
 
     def walkouts(own_share: float, called: bool) -> int:
         state = np.zeros(n, np.int8)
-        _seed(0)
         return strike.decide(
-            state, np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int16),
+            G(0), state, np.zeros(n, np.int8), np.zeros(n, np.int16), np.zeros(n, np.int16),
             np.full(n, -1, np.int8), np.zeros(n, bool), np.full(n, 0.4, np.float32),
             rng.normal(1.0, 0.25, n).astype(np.float32), np.full(n, 0.5, np.float32),
             np.zeros(n, bool), np.array([own_share]), np.zeros(1), np.array([called]),
@@ -163,8 +160,8 @@ def test_fear_deters_strikers():
             np.linspace(0.5, 1.5, n).astype(np.float32), np.full(n, 0.5, np.float32),
             np.zeros(n, bool), np.array([0.3]), np.zeros(1), np.array([False]), np.zeros(1),
             np.zeros(1))  # fmt: skip
-    calm = strike.decide(state_calm, *args, 0.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
-    afraid = strike.decide(state_afraid, *args, 2.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
+    calm = strike.decide(G(0), state_calm, *args, 0.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
+    afraid = strike.decide(G(0), state_afraid, *args, 2.0, 1.0, 1.0, 0.4, 0.3, 0.2, 0.3, 0.5)
     assert afraid < calm
 
 
@@ -219,7 +216,7 @@ def test_riders_hold_back_more_from_a_crowd_of_women():
         n = 1000
         comply = np.random.default_rng(0).normal(0.4, 0.2, n).astype(np.float32)
         counts = [np.zeros(1, np.int64) for _ in range(3)]
-        cavalry.charge(np.full(n, pp.CAVALRY, np.int8), np.full(n, pp.LOYAL, np.int8),
+        cavalry.charge(G(0), np.full(n, pp.CAVALRY, np.int8), np.full(n, pp.LOYAL, np.int8),
                        np.zeros(n, np.int16), comply, np.zeros(n, np.float32), np.array([1000]),
                        np.array([women]), np.array([False]), np.array([0]), True, 0.6, 0.05,
                        0.0, 0.0, *counts, np.zeros(n, bool))  # fmt: skip
@@ -323,9 +320,8 @@ def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():
         hop = np.array([[0, 0], [0, 1]], np.int16)  # from site 1 (a bridge) step to site 0
         state = np.full(n, pp.STREET, np.int8)
         loc = np.ones(n, np.int16)
-        _seed(0)
         marching.step(
-            np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
+            G(0), np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
             np.zeros(n, np.int16), state, loc, np.zeros(n, np.int16), np.zeros(n, bool),
             np.ones(n, bool), np.zeros(n, np.float32), np.zeros(n, np.float32),
             np.ones(n, np.float32), np.zeros((2, 5)), np.array([False, blocked]), hop,

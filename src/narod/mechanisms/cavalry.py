@@ -20,6 +20,7 @@ from narod.world.state import CROWD, P_ARREST, P_DISPERSE, P_WOUND, WOMEN, CityS
 
 @njit(cache=True)
 def charge(
+    rng,
     kind,
     state,
     loc,
@@ -58,10 +59,10 @@ def charge(
             else:
                 state[i] = NEUTRAL
                 holding_back[s] += 1
-        elif state[i] == NEUTRAL and beating[s] and np.random.random() < turn_rate:
+        elif state[i] == NEUTRAL and beating[s] and rng.random() < turn_rate:
             state[i] = TURNED
         elif state[i] == TURNED and police[s] > police_killed[s]:
-            if np.random.random() < kill_police:
+            if rng.random() < kill_police:
                 police_killed[s] += 1
 
 
@@ -81,6 +82,7 @@ def phase(s: CityState, spec: Spec) -> None:
         holding = np.zeros(s.n_sites, np.int64)
         kills = np.zeros(s.n_sites, np.int64)
         charge(
+            s.rng,
             f.kind,
             f.state,
             f.loc,

@@ -45,6 +45,7 @@ def soldier_net(hardship, legitimacy, pressure, guilt, pull, risk, punish, w_gri
 
 @njit(cache=True)
 def decide(
+    rng,
     kind,
     state,
     company,
@@ -91,7 +92,7 @@ def decide(
             + w_city * city_mutiny
         )
         # Quiet barracks weigh the question rarely; a mutiny next door makes every man decide.
-        if np.random.random() >= reconsider + alarm * expected:
+        if rng.random() >= reconsider + alarm * expected:
             continue
         punish = standing * punishment(company_loyal[c], expected, k)
         net = soldier_net(
@@ -177,6 +178,7 @@ def phase(s: CityState, spec: Spec) -> None:
     city = float(unit_m.sum() / max(unit_n.sum(), 1))
     at_dawn = s.hour == s.calendar.reveille  # every man decides after the night's talk
     decide(
+        s.rng,
         f.kind,
         f.state,
         np.maximum(f.company, 0),

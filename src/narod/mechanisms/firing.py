@@ -23,6 +23,7 @@ from narod.world.state import CROWD, P_KILL, P_WOUND, TROOPS, WOMEN, CityState
 
 @njit(cache=True)
 def answer(
+    rng,
     kind,
     state,
     loc,
@@ -72,7 +73,7 @@ def answer(
         if net > threshold[i]:
             refused[s] += 1
             state[i] = WAVERING
-        elif np.random.random() < air_share * max(0.0, net / threshold[i]):
+        elif rng.random() < air_share * max(0.0, net / threshold[i]):
             in_air[s] += 1
         else:
             aimed[s] += 1
@@ -115,6 +116,7 @@ def phase(s: CityState, spec: Spec) -> None:
     by_unit = np.zeros(s.guilt.size, np.int64)
     if (f.loc != f.home).any():
         answer(
+            s.rng,
             f.kind,
             f.state,
             f.loc,

@@ -43,6 +43,7 @@ from narod.world.state import (
 
 @njit(cache=True)
 def step(
+    rng,
     kind,
     female,
     old,
@@ -78,7 +79,7 @@ def step(
         s = state[i]
         if s == STREET:
             here = loc[i]
-            u = np.random.random()
+            u = rng.random()
             p = outcome[here]
             if u < p[P_KILL]:
                 state[i] = KILLED
@@ -101,7 +102,7 @@ def step(
                 loc[i] = home[i]
                 tally[here, P_DISPERSE] += 1
                 continue
-            if not armed[i] and np.random.random() < p[P_ARM]:
+            if not armed[i] and rng.random() < p[P_ARM]:
                 armed[i] = True
                 tally[here, P_ARM] += 1
             goal = target[i]
@@ -109,7 +110,7 @@ def step(
                 step_to = next_hop[goal, here]
                 if step_to >= 0:
                     if blocked[here]:
-                        if np.random.random() < ice_rate:
+                        if rng.random() < ice_rate:
                             loc[i] = step_to
                             crossed[here] += 1
                     else:
@@ -146,6 +147,7 @@ def phase(s: CityState, spec: Spec) -> None:
         district_street, district_pop, out=np.zeros(s.n_sites), where=district_pop > 0
     )
     step(
+        s.rng,
         p.kind,
         p.female,
         p.old,

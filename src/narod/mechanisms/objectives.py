@@ -3,8 +3,8 @@
 An episode's ``places.csv`` gives each objective its guard (persons) and its effect: ``arms:N``
 (its rifles arm the crowd there), ``free_prisoners:N`` (its prisoners, and the run's detainees,
 walk free) or ``wreck`` (a police station; wrecked when its police are gone and a crowd comes).
-Mutineers march on the objectives still held; an objective falls when the mutineers and armed
-men at its site outnumber its guard.
+Mutineers march on the objectives still held; each falls on its own, when the mutineers and
+armed men at its site outnumber its guard.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from narod.scenario.schema import Spec
 from narod.world.people import ARRESTED, F_ARRESTED, HOME, MUTINIED, force_counts
 from narod.world.state import ARMED, CROWD, P_ARM, CityState
 
-STATIONS_MARCHED_ON = 3  # stations still standing that mutineers march on [assumption]
-
 
 def goals(s: CityState, spec: Spec) -> np.ndarray:
     """Sites mutineers march on: objectives still held, standing stations, gathering places."""
     held = [int(site) for site, done in zip(s.objective_site, s.taken, strict=True) if not done]
     stations = s.layout.station_site[~s.wrecked]
-    out = held + [int(site) for site in stations[:STATIONS_MARCHED_ON]]
+    out = held + [int(site) for site in stations[: spec.arms.stations_marched_on]]
     out += [s.city.index(t) for t in spec.city.gathering]
     return np.asarray(out, np.int16)
 
@@ -54,7 +52,7 @@ def _objectives_of(s: CityState, effect: str) -> list[int]:
 
 
 def _seize_arms(s: CityState, attackers: np.ndarray) -> None:
-    for i in _objectives_of(s, "arms")[:1]:
+    for i in _objectives_of(s, "arms"):
         place = s.city.place(s.objectives[i])
         site = int(s.objective_site[i])
         if s.taken[i] or not attackers[site] > place.guard * s.scale:
@@ -65,21 +63,23 @@ def _seize_arms(s: CityState, attackers: np.ndarray) -> None:
 
 
 def _open_prisons(s: CityState, attackers: np.ndarray, spec: Spec) -> None:
-    prisons = _objectives_of(s, "free_prisoners")
-    if not prisons or s.taken[prisons].any():
-        return
-    fallen = [i for i in prisons if attackers[s.objective_site[i]] > s.city.place(
-        s.objectives[i]).guard * s.scale]  # fmt: skip
-    if not fallen:
-        return
-    s.taken[prisons] = True
+    """Each prison falls on its own. The run's detainees are held in the prisons still standing,
+    spread evenly: a prison that falls frees its share of them, and its own prisoners."""
     p, f = s.people, s.forces
-    held = p.state == ARRESTED
-    p.state[held] = HOME
-    f.state[f.state == F_ARRESTED] = MUTINIED
-    record = s.city.place(s.objectives[prisons[0]]).effect_amount
-    freed = int(held.sum()) + int(round(record * s.scale))
-    s.report("prisoners_freed", int(s.objective_site[fallen[0]]), freed, "crowd")
+    for i in _objectives_of(s, "free_prisoners"):
+        place = s.city.place(s.objectives[i])
+        if s.taken[i] or not attackers[s.objective_site[i]] > place.guard * s.scale:
+            continue
+        standing = sum(not s.taken[j] for j in _objectives_of(s, "free_prisoners"))
+        s.taken[i] = True
+        civilians = np.flatnonzero(p.state == ARRESTED)
+        civilians = civilians[s.rng.random(civilians.size) < 1 / standing]
+        soldiers = np.flatnonzero(f.state == F_ARRESTED)
+        soldiers = soldiers[s.rng.random(soldiers.size) < 1 / standing]
+        p.state[civilians] = HOME
+        f.state[soldiers] = MUTINIED
+        freed = civilians.size + soldiers.size + round(place.effect_amount * s.scale)
+        s.report("prisoners_freed", place.id, freed, "crowd")
 
 
 def _wreck_stations(s: CityState, spec: Spec) -> None:

@@ -42,6 +42,7 @@ def delegate_calls(shares: np.ndarray, factory_xy: np.ndarray, rules: Strike) ->
 
 @njit(cache=True)
 def decide(
+    rng,
     state,
     kind,
     factory,
@@ -84,7 +85,7 @@ def decide(
             pull += party_pull[party[i]]
         if pull - w_risk * risk[i] * fear > threshold[i]:
             state[i] = STRIKING
-            marching[i] = np.random.random() < street_share
+            marching[i] = rng.random() < street_share
             joined += 1
     return joined
 
@@ -126,6 +127,7 @@ def phase(s: CityState, spec: Spec) -> None:
     out = np.bincount(layout.factory_site, layout.factory_workers * shares, n)
     district = np.divide(out, workers, out=np.zeros(n), where=workers > 0)
     decide(
+        s.rng,
         p.state,
         p.kind,
         p.factory,

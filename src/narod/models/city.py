@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numba import njit
 
 from narod.mechanisms import (
     agitation,
@@ -111,7 +110,7 @@ class CityRecord:
     """What a run leaves for the results: its series and when each event first and last came."""
 
     series: dict[str, np.ndarray]
-    events: dict[str, list[int]]  # event -> every tick it was reported at
+    events: dict[str, list[int]]  # event (and event@place) -> every tick it was reported at
     collapse_tick: int | None
     calendar: Calendar
     folder: Path  # the episode's folder: its record, observables and milestones
@@ -119,11 +118,6 @@ class CityRecord:
     garrison: float  # infantry (persons)
     insurgents_killed: float  # members of organised groups (persons)
     insurgents_wounded: float
-
-
-@njit(cache=True)
-def _seed_kernels(seed):
-    np.random.seed(seed)
 
 
 def _unit_neighbours(city, unit_site: np.ndarray) -> np.ndarray:
@@ -142,9 +136,7 @@ def build_state(spec: Spec, seed: int) -> CityState:
     folder = episode_folder(spec.scenario.episode)
     city = build_city(folder)
     units = read_units(folder, city)
-    build, kernels = np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(build)
-    _seed_kernels(int(kernels.generate_state(1)[0] % (2**31 - 1)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed))  # every draw of the run
     people, forces, layout = pp.build_people(spec, city, units, rng)
     n_sites = len(city.sites)
     factories = city.of_kind("factory")
@@ -248,6 +240,8 @@ class CityRun:
         for report in s.reports:
             tick = s.tick if report.tick is None else report.tick
             self.events.setdefault(report.event, []).append(tick)
+            if isinstance(report.where, str) and report.where != "city":  # a place's own event
+                self.events.setdefault(f"{report.event}@{report.where}", []).append(tick)
             self.chronicle.tell(report, tick)
         s.reports.clear()
 

@@ -73,6 +73,12 @@ class Observable:
     hour: float = 0.0
     day: int | None = None
     per: str = ""
+    place: str = ""
+
+    @property
+    def key(self) -> str:
+        """The event as the run records it: ``event``, or ``event@place`` for one place's."""
+        return f"{self.event}@{self.place}" if self.place else self.event
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ def load_observables(folder: Path) -> dict[str, Observable]:
                 f"{quantity}.read",
                 "expected one of: " + ", ".join(SERIES_READS + EVENT_READS),
             )
-        unknown = set(body) - {"read", "series", "event", "hour", "day", "per"}
+        unknown = set(body) - {"read", "series", "event", "hour", "day", "per", "place"}
         if unknown:
             raise ScenarioError(str(path), f"{quantity}.{sorted(unknown)[0]}", "unknown key")
         out[quantity] = Observable(
@@ -145,6 +151,7 @@ def load_observables(folder: Path) -> dict[str, Observable]:
             hour=float(body.get("hour", 0.0)),
             day=body.get("day"),
             per=str(body.get("per", "")),
+            place=str(body.get("place", "")),
         )
     return out
 
@@ -223,10 +230,10 @@ class Reading:
             if day is None or day > self.days:
                 return None
             if obs.read == "first_day":
-                return float(self.day_of(obs.event) == day)
+                return float(self.day_of(obs.key) == day)
             if obs.read == "on_day":
-                return float(self.came_on(obs.event, day))
-            return self.hour_of(obs.event) if self.day_of(obs.event) == day else None
+                return float(self.came_on(obs.key, day))
+            return self.hour_of(obs.key) if self.day_of(obs.key) == day else None
         day = obs.day if obs.day is not None else day
         if obs.read == "final":
             if day is not None:

@@ -305,6 +305,9 @@ class Arms(Section):
     enabled: bool
     rifles_per_mutineer: float = pos("rifles handed to the crowd per mutineer per tick")
     hunt_rate: float = pos("police casualties per mutineer per tick where they meet")
+    stations_marched_on: int = Field(
+        ge=0, description="standing police stations mutineers march on, in the file's order"
+    )
 
 
 class Party(Section):
