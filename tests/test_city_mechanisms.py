@@ -132,7 +132,7 @@ def test_loyal_men_disarm_a_mutiny_they_outnumber_unless_blood_was_shed():
     crushed = defection.suppress(state, kind, loc, company, irreversible, np.array([100, 100]),
                                  np.array([5, 5]), 3.0, 1.0, rng)  # fmt: skip
     assert set(crushed) == {0, 1, 2, 3, 4}
-    assert np.all(state[5:] == pp.MUTINIED)
+    assert np.all(state[:5] == pp.F_ARRESTED) and np.all(state[5:] == pp.MUTINIED)
 
 
 def test_workers_strike_more_where_their_shop_and_neighbours_are_out():
@@ -208,7 +208,10 @@ def test_police_break_when_outnumbered_and_armed_crowds_count_more():
     assert swamped[2] > police.overwhelmed(crowd[2:], np.zeros(1), cops[2:], rules)[0]
     p_arrest, _ = police.dispersal(crowd, cops, swamped, rules)
     assert p_arrest[0] > p_arrest[1]
-    assert np.all(police.casualties(cops, np.zeros(3), crowd, armed, rules) == 0)
+    hurt = police.casualties(cops, swamped, crowd, armed, rules)
+    assert hurt[0] == 0 and hurt[1] > 0  # holding police are not hurt, swamped ones are
+    unarmed = police.casualties(cops[2:], swamped[2:], crowd[2:], np.zeros(1), rules)
+    assert hurt[2] > unarmed[0]  # an armed crowd hurts more
 
 
 def test_riders_hold_back_more_from_a_crowd_of_women():
@@ -261,13 +264,21 @@ def test_arrested_activists_agitate_no_more():
 
 def test_parties_follow_the_crowd_with_a_lag():
     rules = SPEC.parties
-    stances = np.zeros(len(rules.parties))
-    after_day_1 = parties.update_stances(stances, [0.3], rules)
     lags = np.array([p.lag for p in rules.parties])
-    assert np.all(after_day_1[lags == 0] > 0) and np.all(after_day_1[lags >= 1] == 0)
-    after_day_3 = parties.update_stances(after_day_1, [0.3, 0.5, 0.7], rules)
-    assert np.all(after_day_3[lags <= 2] > 0)
-    assert np.all(parties.call_pull(np.zeros(len(lags)), rules) == 0)
+    assert set(lags) == {1, 2}
+    stances = np.zeros(len(rules.parties))
+    # Two days seen (30 %, then 50 % out): a party reads the day `lag` days back.
+    after = parties.update_stances(stances, [0.3, 0.5], rules)
+    assert np.allclose(after[lags == 1], rules.adapt * 0.3) and np.all(after[lags == 2] == 0)
+    after = parties.update_stances(after, [0.3, 0.5, 0.7], rules)
+    assert np.allclose(after[lags == 2], rules.adapt * 0.3)
+    assert np.allclose(
+        after[lags == 1], rules.adapt * 0.3 + rules.adapt * (0.5 - rules.adapt * 0.3)
+    )
+    calls_at = np.array([p.call_at for p in rules.parties])
+    pull = parties.call_pull(calls_at, rules)  # every party at its mark: all call
+    assert np.allclose(pull, rules.call_effect * calls_at)
+    assert np.all(parties.call_pull(calls_at - 0.01, rules) == 0)  # just below: none does
     off = rules.model_copy(update={"enabled": False})
     assert np.all(parties.call_pull(np.ones(len(lags)), off) == 0)
 

@@ -2,6 +2,7 @@
 headline result, outputs, variants, bad input."""
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -37,23 +38,32 @@ def test_people_are_conserved_and_no_count_goes_negative(seed, fraternization, p
     spec = small(**{"fraternization.enabled": fraternization, "strength.police": police,
                     "scenario.ticks": 240})  # fmt: skip
     run = CityRun(spec, seed)
-    people, forces = run.state.people, run.state.forces
-    civilians, armed = people.state.size, forces.state.size
-    dead_before = 0
+    s = run.state
+    people, forces = s.people, s.forces
+    kinds = (people.kind.copy(), forces.kind.copy(), forces.company.copy())
+    dead_before = np.zeros(0, int)
     for _ in range(240):
         run.step()
-        assert people.state.size == civilians and forces.state.size == armed
+        # Nobody appears, disappears or changes kind; every state and place is a valid one.
+        assert np.array_equal(people.kind, kinds[0]) and np.array_equal(forces.kind, kinds[1])
+        assert np.array_equal(forces.company, kinds[2])
         assert people.state.min() >= pp.HOME and people.state.max() <= pp.KILLED
         assert forces.state.min() >= pp.LOYAL and forces.state.max() <= pp.F_KILLED
-        dead = np.sum(people.state == pp.KILLED) + np.sum(forces.state == pp.F_KILLED)
-        assert dead >= dead_before  # nobody comes back from the dead
+        assert people.loc.min() >= 0 and people.loc.max() < s.n_sites
+        assert forces.loc.min() >= 0 and forces.loc.max() < s.n_sites
+        dead = np.flatnonzero(people.state == pp.KILLED)
+        assert np.isin(dead_before, dead).all()  # nobody comes back from the dead
         dead_before = dead
+        # The casualty counts are the people in those states, side by side.
+        cas, police, soldier = s.casualties, forces.kind == pp.POLICE, forces.company >= 0
+        assert cas.killed_civilians == np.sum(people.state == pp.KILLED)
+        assert cas.wounded_civilians == np.sum(people.state == pp.WOUNDED)
+        assert cas.killed_police == np.sum(police & (forces.state == pp.F_KILLED))
+        assert cas.wounded_police == np.sum(police & (forces.state == pp.F_WOUNDED))
+        assert cas.killed_soldiers == np.sum(soldier & (forces.state == pp.F_KILLED))
+        assert cas.wounded_soldiers == np.sum(soldier & (forces.state == pp.F_WOUNDED))
     for name, values in run.series().items():
         assert np.all(np.asarray(values) >= 0), name
-    counted = run.rows[-1]
-    soldiers = np.sum(forces.company >= 0) / spec.city.scale
-    parts = ("soldiers_loyal", "soldiers_wavering", "soldiers_mutinied")
-    assert sum(counted[k] for k in parts) <= soldiers + 1e-6
 
 
 def test_a_seed_fixes_a_run():
@@ -84,8 +94,10 @@ def test_a_run_writes_its_tables_and_speaks_to_the_record(run_small, tmp_path):
     quantities = {r["quantity"] for r in rows}
     assert {"strike_fraction_of_industrial_workforce", "garrison_mutinous_fraction",
             "killed_total", "killed_and_wounded_total"} <= quantities  # fmt: skip
-    for r in rows:
-        assert (r["inside"] == "in") == (r["low"] <= r["model"] <= r["high"])
+    assert len(rows) == 34  # every sourced, verified row the episode's observables read
+    inside = {(r["quantity"], r["day"]) for r in rows if r["inside"] == "in"}
+    for day in (1, 2):  # the first two days' strike, at 1:100 as at 1:1
+        assert ("strike_fraction_of_industrial_workforce", day) in inside
 
 
 def test_the_walkout_comes_when_the_scenario_says_and_not_without_it():
@@ -150,17 +162,21 @@ def test_bad_city_input_is_one_clear_line_and_exit_code_2(args, message, capsys)
     assert len(err.strip().splitlines()) == 1
 
 
-def test_validate_and_compare_print_their_tables(capsys):
+def test_validate_and_compare_print_their_tables(capsys, tmp_path):
     code, out, _ = call_cli(["validate", "petrograd-1917", "--seeds", "2", "--workers", "0",
                              "--set", "city.scale=0.005"], capsys)  # fmt: skip
     assert code == 0
-    assert "record rows have the median inside the range" in out
+    found = re.search(r"(\d+) of (\d+) record rows have the median inside the range", out)
+    assert found and int(found.group(2)) == 34 and int(found.group(1)) > 0
     assert "Milestones" in out
+    table = tmp_path / "cf"
     code, out, _ = call_cli(["compare", "petrograd-1917", "--variants", "loyal-garrison",
-                             "--seeds", "2", "--workers", "0", "--set", "city.scale=0.005"],
-                            capsys)  # fmt: skip
+                             "--seeds", "2", "--workers", "0", "--set", "city.scale=0.005",
+                             "--out", str(table)], capsys)  # fmt: skip
     assert code == 0
-    assert "loyal-garrison" in out and "historical defaults" in out
+    rows = {r["variant"]: r for r in csv.DictReader(open(table / "counterfactuals.csv"))}
+    assert float(rows["historical defaults"]["collapse_probability"]) > 0  # 1:200: 1 of 2
+    assert float(rows["loyal-garrison"]["collapse_probability"]) == 0.0
 
 
 def test_the_places_file_holds_the_city():

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from helpers import call_cli
@@ -105,6 +106,7 @@ def test_a_killed_experiment_resumes_without_loss(tmp_path):
     assert 3 <= len(written) < 30
     for path in written:  # every file that exists is complete
         assert pq.read_table(path).num_rows == 2
+    before = pa.concat_tables([pq.read_table(p) for p in written]).to_pylist()
     code = subprocess.run([*args, "--resume"], capture_output=True, text=True).returncode
     assert code == 0
     rows = connect(tmp_path).sql("SELECT run FROM runs ORDER BY run").fetchall()
@@ -113,7 +115,10 @@ def test_a_killed_experiment_resumes_without_loss(tmp_path):
     assert status(tmp_path)[0]["status"] == "finished"
     # finished: the batches are compacted into one file per kind, nothing lost or doubled
     assert [p.name for p in runs.iterdir()] == ["all.parquet"]
-    assert pq.read_table(runs / "all.parquet").num_rows == 60
+    after = pq.read_table(runs / "all.parquet").to_pylist()
+    assert len(after) == 60
+    kept = {r["run"]: r for r in after}
+    assert all(kept[r["run"]] == r for r in before)  # finished runs kept, not run again
 
 
 def test_compaction_interrupted_half_way_loses_and_doubles_nothing(tmp_path):
@@ -128,6 +133,9 @@ def test_compaction_interrupted_half_way_loses_and_doubles_nothing(tmp_path):
     assert [r[0] for r in rows] == list(range(6))
     compact(folder)
     assert [p.name for p in (folder / "runs").iterdir()] == ["all.parquet"]
+    rows = connect(tmp_path).sql("SELECT run FROM runs ORDER BY run").fetchall()
+    assert [r[0] for r in rows] == list(range(6))
+    assert pq.read_table(folder / "runs" / "all.parquet").num_rows == 6
 
 
 def test_a_failing_run_is_recorded_and_the_rest_go_on(tmp_path):
@@ -239,7 +247,9 @@ def test_calibration_recovers_a_known_legitimacy(tmp_path, capsys):
     assert len(values) == 30 and abs(values[:, 1].sum() - 1) < 1e-9
     assert np.all((values[:, 0] >= 0.7) & (values[:, 0] <= 0.9))
     mean = float(np.sum(values[:, 0] * values[:, 1]))
+    sd = float(np.sqrt(np.sum(values[:, 1] * (values[:, 0] - mean) ** 2)))
     assert abs(mean - 0.82) < 0.025
+    assert sd < 0.5 * 0.2 / np.sqrt(12)  # narrower than half the prior: the data taught it
     assert (tmp_path / "cal" / "posterior.png").read_bytes()[:4] == b"\x89PNG"
 
 

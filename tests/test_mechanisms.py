@@ -5,7 +5,7 @@ import numpy as np
 from narod import rng
 from narod.mechanisms.ageing import age_one_tick
 from narod.mechanisms.arrest import arrest
-from narod.mechanisms.killing import kill_one
+from narod.mechanisms.killing import kill_one, other_group_in_vision
 from narod.mechanisms.movement import move_to, random_empty_near
 from narod.mechanisms.policing import set_cops_on_duty
 from narod.mechanisms.reproduction import clone
@@ -112,15 +112,22 @@ def test_killing_takes_a_member_of_the_other_group_in_vision_only():
     buf = np.empty(vis.offsets.shape[0], np.int64)
     arrays = w.arrays()
     st = stream()
+    killed = 0
     for a in range(10):
         if w.state[a] != S_QUIET:
             continue
+        n = other_group_in_vision(arrays, a, vis, buf)
+        in_sight = set(buf[:n].tolist())
         victim = kill_one(arrays, a, vis, buf, st)
+        assert (victim >= 0) == (n > 0)  # a kill exactly when someone of the other group is seen
         if victim >= 0:
+            killed += 1
+            assert victim in in_sight
             assert w.group[victim] != w.group[a] and w.state[victim] == S_DEAD
             dx = abs(w.position[victim] % 9 - w.position[a] % 9)
             dy = abs(w.position[victim] // 9 - w.position[a] // 9)
             assert min(dx, 9 - dx) <= 1 and min(dy, 9 - dy) <= 1
+    assert killed > 0
     w.check()
     lonely = _two_group_world()
     lonely.group[:] = 0  # nobody of the other group anywhere

@@ -52,7 +52,7 @@ def test_gradual_cop_withdrawal_tips_society():
     withdrawn = sum(run("epstein-5", seed=s).outbursts().count > 0 for s in range(10))
     kept = sum(run("epstein-5", seed=s, schedule=[]).outbursts().count > 0 for s in range(10))
     assert withdrawn >= 8  # measured 10/10
-    assert kept < withdrawn  # measured 2/10
+    assert kept <= 4  # measured 2/10: without the withdrawal it mostly does not erupt
 
 
 @pytest.mark.slow

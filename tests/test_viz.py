@@ -1,5 +1,6 @@
 """Maps, animations and experiment plots on small runs: files exist, are valid, hold the series."""
 
+import numpy as np
 import pytest
 from helpers import call_cli
 
@@ -34,8 +35,19 @@ def test_the_map_draws_crowds_and_forces_at_a_tick(run_dir, tmp_path):
     assert busy.crowd.sum() > 0
     spec = narod.load_scenario("petrograd-1917")
     folder = episode_folder(spec.scenario.episode)
-    path = CityMap(folder, spec.calendar).save(busy, tmp_path / "map.png")
+    citymap = CityMap(folder, spec.calendar)
+    path = citymap.save(busy, tmp_path / "map.png")
     assert path.read_bytes()[:8] == PNG
+    citymap.draw(busy)
+    full = citymap.rgb()
+    citymap.draw(frames[0])  # midnight on day 1: nobody out
+    empty = citymap.rgb()
+    assert full.shape == empty.shape and np.any(full != empty)
+    site = int(np.argmax(busy.crowd))  # the biggest crowd is drawn where its site is
+    x, y = citymap.ax.transData.transform(citymap.xy[site])
+    row, col = full.shape[0] - int(y), int(x)
+    patch = np.s_[max(row - 6, 0) : row + 6, max(col - 6, 0) : col + 6]
+    assert np.any(full[patch] != empty[patch])
     cal = spec.calendar
     assert clock(0, cal) == "23 Feb 1917, 00:00" and clock(48, cal) == "23 Feb 1917, 24:00"
     assert clock(4 * 48 + 31, cal) == "27 Feb 1917, 15:30"
@@ -51,8 +63,12 @@ def test_animations_are_valid_files(run_dir, tmp_path, fmt, magic):
 
 
 def test_plot_and_animate_from_the_command_line(run_dir, capsys):
+    for png in run_dir.glob("*.png"):
+        png.unlink()
     code, out, _ = call_cli(["plot", str(run_dir)], capsys)
     assert code == 0 and "strikers.png" in out
+    for name in ("strikers", "mutiny", "police", "casualties"):
+        assert (run_dir / f"{name}.png").read_bytes()[:8] == PNG
     code, _, err = call_cli(["animate", str(run_dir), "--format", "avi"], capsys)
     assert code == 2 and "expected gif or mp4" in err
     code, _, err = call_cli(["animate", str(run_dir.parent)], capsys)

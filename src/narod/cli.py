@@ -347,12 +347,15 @@ def demo(
     out.print(f"[bold]{spec.scenario.description}[/bold]")
     start = time.perf_counter()
     err.print("building the city and compiling the kernels (compiled once, then cached) ...")
-    per_day = 48  # ticks of half an hour
-    days = spec.scenario.ticks // per_day
+    per_day = spec.calendar.ticks_per_day
+    days = spec.calendar.days
+
+    told = [0]  # days told so far
 
     def progress(done: int, total: int) -> None:
-        if done % per_day == 0 or done == total:
-            day = math.ceil(done / per_day)
+        day = math.ceil(done / per_day) if done == total else done // per_day
+        if day > told[0]:
+            told[0] = day
             err.print(f"  day {day} of {days} simulated ({time.perf_counter() - start:.1f} s)")
 
     result = simulate(spec, 0, progress=progress)

@@ -61,7 +61,7 @@ class Chronicle:
         self._seen.add(key)
         minutes = (tick % per_day) * self.calendar.tick_minutes
         persons = float(report.count) / self.scale
-        words = {k: about(v) if k in PERSONS else v for k, v in report.data.items()}
+        words = {k: about(v) if k in PERSONS else v for k, v in (report.data or {}).items()}
         place = self._place(report.where)
         self.rows.append(
             {

@@ -161,7 +161,10 @@ def _with_preset(raw: dict[str, Any], source: str) -> dict[str, Any]:
 
 def _first_error(exc: ValidationError, source: str) -> ScenarioError:
     err = exc.errors()[0]
-    key = ".".join(str(p) for p in err["loc"]) or None
+    loc = list(err["loc"])
+    if loc[:1] == ["inputs"] and len(loc) > 3:
+        del loc[2]  # the input's type, which the schema uses to pick its table
+    key = ".".join(str(p) for p in loc) or None
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = "unknown key"

@@ -38,7 +38,7 @@ class Report(NamedTuple):
     where: int | str  # a site index, or "city"
     count: float
     actor: str
-    data: dict[str, Any] = {}
+    data: dict[str, Any] | None = None
     tick: int | None = None
     once: bool = False
 
