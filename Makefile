@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: demo test check lint browser bench clean
+.PHONY: demo test check lint browser fuzz bench clean
 
 $(BIN)/activate:
 	@echo "narod: creating $(VENV) with $(PY)"
@@ -29,8 +29,8 @@ demo: $(VENV)/.installed
 	$(BIN)/narod demo --out out
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz tools
+	$(BIN)/ruff format --check src tests benchmarks fuzz tools
 
 # Debian's Chromium for the explorer's browser test (installed when missing and allowed).
 browser:
@@ -43,6 +43,10 @@ test: lint browser
 # The quick subset for the edit-test loop: everything not marked slow.
 check: lint
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Bad input, generated: 10,000 inputs at every entry point, a report of what failed (minutes).
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python fuzz/run.py --examples 10000
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/epstein_vs_mesa.py

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import narod
+from narod.errors import ScenarioError
 from narod.mechanisms import (
     agitation,
     arms,
@@ -344,3 +345,62 @@ def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():
     assert crossers(False, 0.0) == 1000
     assert crossers(True, 0.0) == 0
     assert 100 < crossers(True, 0.2) < 300
+
+
+TOY = "tests/episodes/toy-town"
+CURFEW = {"inputs.night.type": "curfew", "inputs.night.day": 2, "inputs.night.hour": 12.0,
+          "inputs.night.from_hour": 12.0, "inputs.night.until_hour": 7.0,
+          "inputs.night.until_day": 3}  # fmt: skip
+CUT = {
+    "inputs.cut.type": "communications_cut",
+    "inputs.cut.day": 1,
+    "inputs.cut.hour": 0.5,
+    "inputs.cut.until_day": 2,
+    "inputs.cut.until_hour": 11.5,
+    "inputs.blackout.enabled": False,
+}  # fmt: skip (the toy's own cut, off)
+
+
+def test_a_curfew_holds_in_its_hours_and_days_only():
+    spec = narod.load_scenario(TOY, **CURFEW)
+    state = build_state(spec, 0)
+
+    def at(day, hour):
+        state.tick = int((day - 1) * 48 + hour * 2)
+        return inputs.curfew_now(state, spec)
+
+    assert not at(1, 20.0) and not at(2, 11.5)  # before it was declared
+    assert at(2, 12.0) and at(2, 23.5) and at(3, 6.5)  # its hours, across midnight
+    assert not at(3, 7.0) and not at(3, 11.5)  # the morning of its last day: out of hours
+    assert at(3, 12.0)
+    off = narod.load_scenario(TOY, **{**CURFEW, "inputs.night.enabled": False})
+    assert not inputs.curfew_now(state, off)
+    state.hazard = np.zeros((state.n_sites, 5))
+    inputs.curfew(state, spec)  # at day 3, 12:00: in force
+    assert np.all(state.hazard[:, 3] == spec.curfew.compliance)
+
+
+def test_a_curfew_empties_the_streets_as_far_as_people_obey():
+    def afternoon(**overrides) -> float:
+        spec = narod.load_scenario(TOY, **{"city.scale": 0.2, **overrides})
+        series = narod.simulate(spec, seed=4).table.to_pydict()
+        return sum(series["on_streets"][48 + 26 : 48 + 36])  # day 2, 13:00-18:00
+
+    free = afternoon()
+    assert afternoon(**CURFEW) < 0.75 * free
+    assert afternoon(**CURFEW, **{"curfew.compliance": 0.0}) > afternoon(**CURFEW)
+
+
+def test_a_communications_cut_shortens_the_reach_of_news_while_it_lasts():
+    spec = narod.load_scenario(TOY, **CUT)
+    state = build_state(spec, 0)
+    reach = []
+    for day, hour in ((1, 0.0), (1, 0.5), (2, 11.0), (2, 11.5)):
+        state.tick = int((day - 1) * 48 + hour * 2)
+        reach.append(inputs.news_reach(state, spec))
+    assert reach == [1.0, 1 - spec.communications.cut_effect, 0.5, 1.0]
+    off = narod.load_scenario(TOY, **{**CUT, "communications.enabled": False})
+    state.tick = 10
+    assert inputs.news_reach(state, off) == 1.0
+    with pytest.raises(ScenarioError, match="until_day"):
+        narod.load_scenario(TOY, **{**CUT, "inputs.cut.until_day": 9})

@@ -156,6 +156,8 @@ def test_cdf_equilibrium_is_a_fixed_point():
         f = normal_cdf(MEAN, sd)
         r = cdf_equilibrium(f)
         assert f(r) == pytest.approx(r, abs=1e-9)
+        below = np.linspace(0.0, r, 200, endpoint=False)[1:]
+        assert all(f(x) > x for x in below)  # the first crossing from below: nothing stops earlier
 
 
 def test_cdf_equilibrium_accepts_scipy_callable():

@@ -135,11 +135,13 @@ def _summary(result: Result) -> Table:
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
-    seed: Annotated[int, typer.Option(min=0, help="Fixes every random draw.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Fixes every random draw.")] = 0,
     ticks: TicksOption = None,
     set_: SetOption = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write the series here.")] = None,
-    threads: Annotated[int | None, typer.Option(min=1, help="Threads (synchronous).")] = None,
+    threads: Annotated[
+        int | None, typer.Option(min=1, max=1024, help="Threads (synchronous).")
+    ] = None,
     plot: Annotated[bool, typer.Option(help="Also write series.png to --out.")] = False,
     variant: VariantOption = None,
 ) -> None:
@@ -177,7 +179,9 @@ def validate_against_record(
     scenario: Annotated[
         str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
     ],
-    seeds: Annotated[int, typer.Option(min=1, help="Number of seeds (0, 1, ...).")] = 20,
+    seeds: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Number of seeds (0, 1, ...).")
+    ] = 20,
     set_: SetOption = None,
     variant: VariantOption = None,
     workers: WorkersOption = None,
@@ -205,7 +209,7 @@ def compare(
         str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
     ],
     variants: Annotated[str, typer.Option(help="Comma-separated variant names, or 'all'.")] = "all",
-    seeds: Annotated[int, typer.Option(min=1, help="Seeds per variant.")] = 20,
+    seeds: Annotated[int, typer.Option(min=1, max=100_000, help="Seeds per variant.")] = 20,
     set_: SetOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -253,8 +257,10 @@ def report(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
-    max_agents: Annotated[int, typer.Option(min=1, help="Largest run allowed.")] = 3_000_000,
-    max_runs: Annotated[int, typer.Option(min=1, help="Runs at once.")] = 2,
+    max_agents: Annotated[
+        int, typer.Option(min=1, max=10**9, help="Largest run allowed.")
+    ] = 3_000_000,
+    max_runs: Annotated[int, typer.Option(min=1, max=64, help="Runs at once.")] = 2,
 ) -> None:
     """Start the explorer: a web page that runs the city model and streams it."""
     import uvicorn
@@ -293,13 +299,12 @@ def plot(
         else:
             written = [ex.fan(path, series or ["active"], path / "fan.png")]
     elif (path / "timeseries.parquet").is_file():
-        import pyarrow.parquet as pq
-
+        from narod.results.files import read_parquet
         from narod.scenario.loading import load_scenario
         from narod.viz.plots import plot_series
 
         spec = load_scenario(path / "params.toml")
-        result = Result(spec, 0, pq.read_table(path / "timeseries.parquet"), 0.0, 0, 0)
+        result = Result(spec, 0, read_parquet(path / "timeseries.parquet"), 0.0, 0, 0)
         written = [plot_series(result, path / "series.png")]
     else:
         raise NarodError(f"{path}: neither a run folder nor an experiment")
@@ -311,7 +316,7 @@ def animate(
     run_dir: Annotated[Path, typer.Argument(help="A folder written by narod run --out.")],
     format_: Annotated[str, typer.Option("--format", help="gif or mp4.")] = "gif",
     fps: Annotated[int, typer.Option(min=1, max=60, help="Frames per second.")] = 12,
-    every: Annotated[int, typer.Option(min=1, help="Draw every Nth tick.")] = 1,
+    every: Annotated[int, typer.Option(min=1, max=10**8, help="Draw every Nth tick.")] = 1,
 ) -> None:
     """Write the city map of a city run as an animation, one frame per tick."""
     from narod.viz.citymap import animate as write_animation
@@ -371,16 +376,20 @@ ParamOption = Annotated[
 StoreOption = Annotated[Path, typer.Option("--store", help="The results store (a folder).")]
 NameOption = Annotated[str | None, typer.Option(help="Experiment name (default: derived).")]
 WorkersOption = Annotated[
-    int | None, typer.Option(min=0, help="Local Dask workers (0: run in this process).")
+    int | None, typer.Option(min=0, max=1024, help="Local Dask workers (0: run in this process).")
 ]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(envvar="NAROD_SCHEDULER", help="Address of an existing Dask scheduler."),
 ]
-TicksOption = Annotated[int | None, typer.Option(min=0, help="Overrides scenario.ticks.")]
-MasterSeedOption = Annotated[int, typer.Option(min=0, help="Master seed.")]
-ReplicatesOption = Annotated[int, typer.Option(min=1, help="Runs per point (averaged).")]
-BatchOption = Annotated[int, typer.Option(min=1, help="Runs per Dask task.")]
+TicksOption = Annotated[
+    int | None, typer.Option(min=0, max=100_000_000, help="Overrides scenario.ticks.")
+]
+MasterSeedOption = Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Master seed.")]
+ReplicatesOption = Annotated[
+    int, typer.Option(min=1, max=100_000, help="Runs per point (averaged).")
+]
+BatchOption = Annotated[int, typer.Option(min=1, max=100_000, help="Runs per Dask task.")]
 ResumeOption = Annotated[bool, typer.Option(help="Continue a killed experiment.")]
 
 
@@ -427,9 +436,10 @@ def _experiment(spec: Spec, points: list[dict], store: Path, **kwargs) -> Path:
 @app.command()
 def ensemble(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
-    runs: Annotated[int, typer.Option(min=1, help="Number of runs.")] = 100,
+    runs: Annotated[int, typer.Option(min=1, max=10_000_000, help="Number of runs.")] = 100,
     seed: Annotated[
-        int, typer.Option(min=0, help="Master seed; run i gets a seed derived from it.")
+        int,
+        typer.Option(min=0, max=2**63 - 1, help="Master seed; run i gets a seed derived from it."),
     ] = 0,
     ticks: TicksOption = None,
     set_: SetOption = None,
@@ -454,7 +464,9 @@ def sweep(
     scenario: Annotated[str, typer.Argument(help="A built-in name or a .toml file.")],
     param: ParamOption = None,
     design: Annotated[str, typer.Option(help="grid, lhs, sobol or morris.")] = "grid",
-    samples: Annotated[int, typer.Option(min=1, help="Points (lhs) or base size (sobol).")] = 16,
+    samples: Annotated[
+        int, typer.Option(min=1, max=1_000_000, help="Points (lhs) or base size (sobol).")
+    ] = 16,
     replicates: ReplicatesOption = 1,
     seed: MasterSeedOption = 0,
     ticks: TicksOption = None,
@@ -485,7 +497,7 @@ def sensitivity(
     param: ParamOption = None,
     output: Annotated[str, typer.Option(help="The metric to explain, e.g. outbursts.")] = "",
     method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
-    samples: Annotated[int, typer.Option(min=2, help="Base sample size.")] = 64,
+    samples: Annotated[int, typer.Option(min=2, max=1_000_000, help="Base sample size.")] = 64,
     replicates: ReplicatesOption = 1,
     seed: MasterSeedOption = 0,
     ticks: TicksOption = None,
@@ -537,9 +549,13 @@ def calibrate(
     targets: Annotated[Path, typer.Option(help="CSV with columns metric,value.")],
     param: ParamOption = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("calibration"),
-    population: Annotated[int, typer.Option(min=2, help="Particles per generation.")] = 100,
-    generations: Annotated[int, typer.Option(min=1, help="ABC-SMC generations.")] = 5,
-    replicates: Annotated[int, typer.Option(min=1, help="Runs averaged per particle.")] = 1,
+    population: Annotated[
+        int, typer.Option(min=2, max=100_000, help="Particles per generation.")
+    ] = 100,
+    generations: Annotated[int, typer.Option(min=1, max=1000, help="ABC-SMC generations.")] = 5,
+    replicates: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Runs averaged per particle.")
+    ] = 1,
     seed: MasterSeedOption = 0,
     ticks: TicksOption = None,
     set_: SetOption = None,
@@ -610,6 +626,11 @@ def query(
     out.print(table)
 
 
+def one_line(text: str) -> str:
+    """A message on one line: line breaks (a key typed with one, a library's message) shown."""
+    return " ".join(part.strip() for part in text.strip().splitlines())
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2."""
     try:
@@ -623,10 +644,10 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
             print(exc.ctx.get_help(), file=sys.stderr)
         else:
-            print(f"error: {exc.format_message()}", file=sys.stderr)
+            print(f"error: {one_line(exc.format_message())}", file=sys.stderr)
         sys.exit(2)
     except (NarodError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except MemoryError:
         print("error: not enough memory for this run (try a smaller grid or fewer ticks)",

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from narod.errors import NarodError
-from narod.results.files import write_atomic
+from narod.results.files import read_parquet, write_atomic
 
 
 class StoreError(NarodError):
@@ -57,12 +57,20 @@ def create_experiment(store: Path, name: str, manifest: dict[str, Any]) -> Path:
     return folder
 
 
+MANIFEST_KEYS = ("scenario_name", "design", "runs", "master_seed", "narod_version", "created",
+                 "batches")  # fmt: skip
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
+        manifest = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{path}: cannot read the manifest ({exc})") from None
+    missing = [k for k in MANIFEST_KEYS if not isinstance(manifest, dict) or k not in manifest]
+    if missing:
+        raise StoreError(f"{path}: not a manifest written by narod (no {', '.join(missing)})")
+    return manifest
 
 
 def batch_path(folder: Path, kind: str, batch: int) -> Path:
@@ -95,7 +103,7 @@ def compact(folder: Path) -> None:
         batches = sorted((folder / kind).glob("batch-*.parquet"))
         target = folder / kind / COMPACT
         if batches and not target.exists():
-            table = pa.concat_tables([pq.read_table(b) for b in batches], promote_options="default")
+            table = pa.concat_tables([read_parquet(b) for b in batches], promote_options="default")
             write_atomic(target, lambda p, t=table: pq.write_table(t, p))
         if target.exists():
             for b in batches:
@@ -133,15 +141,31 @@ def connect(store: str | Path) -> duckdb.DuckDBPyConnection:
         paths = [str(f) for folder in folders for f in files(folder, kind)]
         if paths:
             listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
-            con.execute(
-                f"CREATE VIEW {kind} AS SELECT * FROM read_parquet([{listed}], "
-                "union_by_name = true, filename = true)"
-            )
+            try:
+                con.execute(
+                    f"CREATE VIEW {kind} AS SELECT * FROM read_parquet([{listed}], "
+                    "union_by_name = true, filename = true)"
+                )
+            except duckdb.Error as exc:  # a file damaged outside narod: say which
+                raise StoreError(
+                    f"{store}: cannot read the {kind} files ({_first_line(exc)})"
+                ) from None
     return con
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def status(store: str | Path) -> list[dict[str, Any]]:
     """One row per experiment: name, scenario, runs done, failed, and whether it finished."""
+    try:
+        return _status(store)
+    except duckdb.Error as exc:  # a damaged file found only when read
+        raise StoreError(f"{store}: cannot read the store ({_first_line(exc)})") from None
+
+
+def _status(store: str | Path) -> list[dict[str, Any]]:
     con = connect(store)
     exps = con.execute("SELECT * FROM experiments ORDER BY experiment").fetchall()
     cols = [d[0] for d in con.description]

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from numba import njit
 
+from narod.mechanisms.inputs import news_reach
 from narod.scenario.schema import Spec
 from narod.world.people import F_ARRESTED, LOYAL, MUTINIED, SOLDIER, WAVERING, force_counts
 from narod.world.state import ARMED, CityState
@@ -198,7 +199,7 @@ def phase(s: CityState, spec: Spec) -> None:
         d.punish_k,
         d.unit_weight,
         d.neighbour_weight,
-        d.city_weight,
+        d.city_weight * news_reach(s, spec),
         city,
         d.wavering_margin,
         d.return_margin,

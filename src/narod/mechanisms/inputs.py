@@ -13,7 +13,7 @@ import numpy as np
 
 from narod.scenario.schema import Spec
 from narod.world.people import ARRESTED, HOME, KILLED, STRIKING, WORKER
-from narod.world.state import TROOPS, CityState
+from narod.world.state import P_DISPERSE, TROOPS, CityState
 
 
 def due(spec: Spec, kind: str, s: CityState) -> Iterator[tuple[str, object]]:
@@ -82,3 +82,38 @@ def orders_to_fire(s: CityState, spec: Spec) -> None:
     """The order itself, told when it is given."""
     for _, _item in due(spec, "order_to_fire", s):
         s.report("order_to_fire", "city", 0, "regime")
+
+
+def _active(s: CityState, spec: Spec, kind: str) -> list:
+    """The enabled inputs of a type in force at this tick (from their start to their end)."""
+    now = (s.day, s.hour)
+    out = []
+    for item in spec.inputs.values():
+        if item.type != kind or not item.enabled or now < (item.day, item.hour):
+            continue
+        if now < item.ends:
+            out.append(item)
+    return out
+
+
+def curfew_now(s: CityState, spec: Spec) -> bool:
+    """Whether a curfew forbids being out at this tick."""
+    for item in _active(s, spec, "curfew"):
+        start, end = item.from_hour, item.until_hour
+        inside = start <= s.hour or s.hour < end if start > end else start <= s.hour < end
+        if inside:
+            return True
+    return False
+
+
+def curfew(s: CityState, spec: Spec) -> None:
+    """During curfew hours, part of every crowd obeys and goes home each tick."""
+    if spec.curfew.enabled and curfew_now(s, spec):
+        s.hazard[:, P_DISPERSE] += spec.curfew.compliance
+
+
+def news_reach(s: CityState, spec: Spec) -> float:
+    """How far city-wide news and calls travel now: 1, less while communications are cut."""
+    if spec.communications.enabled and _active(s, spec, "communications_cut"):
+        return 1.0 - spec.communications.cut_effect
+    return 1.0

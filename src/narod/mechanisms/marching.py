@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from narod.mechanisms.inputs import curfew_now
 from narod.scenario.schema import Spec
 from narod.world.people import (
     ARRESTED,
@@ -139,6 +140,7 @@ def phase(s: CityState, spec: Spec) -> None:
     hour = s.hour
     first = cal.rest_day_march_from if s.day in cal.rest_days else cal.march_from
     join = m.enabled and hour == int(hour) and first <= hour < cal.march_until
+    join = join and not (spec.curfew.enabled and curfew_now(s, spec))
     street = s.counts[:, CROWD].astype(np.float64)
     district_street = np.zeros(s.n_sites)
     district_pop = np.bincount(p.home, minlength=s.n_sites)

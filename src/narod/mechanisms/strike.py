@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from narod.mechanisms.inputs import news_reach
 from narod.mechanisms.parties import call_pull
 from narod.scenario.city_schema import Strike
 from narod.scenario.schema import Spec
@@ -142,7 +143,7 @@ def phase(s: CityState, spec: Spec) -> None:
         district,
         called,
         s.pull,
-        call_pull(s.stances, spec.parties),
+        call_pull(s.stances, spec.parties) * news_reach(s, spec),
         s.fear,
         st.grievance_weight,
         st.own_weight,

@@ -89,6 +89,7 @@ SITES: tuple[Phase, ...] = (
     objectives.march,
     arms.phase,
     objectives.take,
+    inputs.curfew,
     crowd_outcomes.phase,
     bridges.phase,
 )

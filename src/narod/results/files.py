@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from narod.errors import NarodError
+
 
 def write_atomic(path: Path, write: Callable[[str], object]) -> None:
     """Write ``path`` through ``write(temporary_path)`` and a rename.
@@ -26,3 +28,34 @@ def write_atomic(path: Path, write: Callable[[str], object]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def read_parquet(path: Path):
+    """A Parquet file as an Arrow table; a missing or damaged file is a :class:`NarodError`
+    naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise NarodError(f"{path}: cannot read it as Parquet ({first})") from None
+
+
+def read_text(path: Path) -> str:
+    """A text file of a run folder; a missing or damaged one is a :class:`NarodError`."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NarodError(f"{path}: cannot read it as text ({exc})") from None
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file of a run folder, as text; a damaged one is a :class:`NarodError`."""
+    import csv
+
+    try:
+        return list(csv.DictReader(read_text(path).splitlines()))
+    except csv.Error as exc:
+        raise NarodError(f"{path}: not a CSV file ({exc})") from None

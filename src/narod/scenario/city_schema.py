@@ -131,11 +131,41 @@ class NightArrestsInput(Input):
     count: int = Field(ge=0, description="persons")
 
 
+class CurfewInput(Input):
+    """A curfew from ``day``/``hour`` to ``until_day``: each day from ``from_hour`` to
+    ``until_hour`` (across midnight when ``from_hour`` is the later) nobody may be out."""
+
+    type: Literal["curfew"]
+    from_hour: float = Field(ge=0.0, lt=24.0)
+    until_hour: float = Field(ge=0.0, lt=24.0)
+    until_day: int = Field(ge=1, description="the last day it is in force")
+
+    @property
+    def ends(self) -> tuple[int, float]:
+        return (self.until_day, 24.0)
+
+
+class CommunicationsCutInput(Input):
+    """Telephones and the internet cut from ``day``/``hour`` to ``until_day``/``until_hour``."""
+
+    type: Literal["communications_cut"]
+    until_day: int = Field(ge=1)
+    until_hour: float = Field(ge=0.0, lt=24.0)
+
+    @property
+    def ends(self) -> tuple[int, float]:
+        return (self.until_day, self.until_hour)
+
+
 AnyInput = Annotated[
-    WalkoutInput | LockoutInput | OrderToFireInput | NightArrestsInput,
+    WalkoutInput
+    | LockoutInput
+    | OrderToFireInput
+    | NightArrestsInput
+    | CurfewInput
+    | CommunicationsCutInput,
     Field(discriminator="type"),
 ]
-INPUT_TYPES = ("walkout", "lockout", "order_to_fire", "night_arrests")
 
 
 # ----------------------------------------------------------------------------- behaviour
@@ -317,6 +347,20 @@ class Party(Section):
     call_at: float = frac("stance at which it calls for a strike")
 
 
+class Curfew(Section):
+    """A curfew in force: people stay in, and those out go home, as far as they obey."""
+
+    enabled: bool
+    compliance: float = frac("chance per tick that a person in the street obeys and goes home")
+
+
+class Communications(Section):
+    """News and calls by telephone and internet: a cut makes them travel less far."""
+
+    enabled: bool
+    cut_effect: float = frac("share of city-wide news and party calls lost while cut")
+
+
 class Parties(Section):
     """Parties as organisations whose stance follows observed mobilisation with a lag."""
 
@@ -346,6 +390,8 @@ SECTIONS: dict[str, Any] = {
     "regime": Regime,
     "arms": Arms,
     "parties": Parties,
+    "curfew": Curfew,
+    "communications": Communications,
 }
 CITY_SECTIONS = tuple(SECTIONS)
 EPISODE_SECTIONS = ("calendar", "city", "strength", "vanguard", "inputs")
@@ -369,6 +415,11 @@ def check_city(spec: Any) -> None:
         if item.day > days:
             raise ValueError(
                 f"inputs.{name}.day: expected a day of the calendar, 1-{days} (got {item.day})"
+            )
+        last = getattr(item, "until_day", item.day)
+        if not item.day <= last <= days:
+            raise ValueError(
+                f"inputs.{name}.until_day: expected a day from {item.day} to {days} (got {last})"
             )
     bad = [d for d in spec.calendar.rest_days if not 1 <= d <= days]
     if bad:

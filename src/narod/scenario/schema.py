@@ -199,6 +199,8 @@ class Spec(Section):
     regime: cs.Regime | None = None
     arms: cs.Arms | None = None
     parties: cs.Parties | None = None
+    curfew: cs.Curfew | None = None
+    communications: cs.Communications | None = None
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named counterfactual overlays: {name: {key: value}}"
     )

@@ -9,7 +9,6 @@ model falls inside or outside the record.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,12 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from narod.errors import NarodError
-from narod.results.files import write_atomic
+from narod.results.files import read_csv_rows, read_parquet, write_atomic
 from narod.results.run_folder import run_spec
 from narod.scenario.city_schema import Calendar
 
@@ -63,7 +61,7 @@ def read_series(run_dir: Path) -> Series:
     path = run_dir / "timeseries.parquet"
     if not path.is_file():
         raise NarodError(f"{path}: no such file (is {run_dir} a February run directory?)")
-    table = pq.read_table(path)
+    table = read_parquet(path)
     columns = {
         field.name: table.column(field.name).to_numpy().astype(float)
         for field in table.schema
@@ -85,20 +83,21 @@ def read_ranges(run_dir: Path) -> list[Range]:
     path = run_dir / "validation.csv"
     if not path.is_file():
         return []
-    with path.open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    return [
-        Range(
-            quantity=row["quantity"],
-            day=int(float(row["day"])) if (row.get("day") or "").strip() else None,
-            low=float(row["low"]),
-            high=float(row["high"]),
-            series=row.get("series", ""),
-            read=row.get("read", ""),
-        )
-        for row in rows
-        if (row.get("low") or "").strip() and (row.get("high") or "").strip()
-    ]
+    try:
+        return [
+            Range(
+                quantity=row["quantity"],
+                day=int(float(row["day"])) if (row.get("day") or "").strip() else None,
+                low=float(row["low"]),
+                high=float(row["high"]),
+                series=row.get("series") or "",
+                read=row.get("read") or "",
+            )
+            for row in read_csv_rows(path)
+            if (row.get("low") or "").strip() and (row.get("high") or "").strip()
+        ]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise NarodError(f"{path}: not a validation table written by narod ({exc})") from None
 
 
 def plot_city(

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 from matplotlib.figure import Figure
 
 from narod.errors import NarodError
+from narod.results.files import read_parquet
 from narod.results.run_folder import run_episode
 from narod.scenario.city_schema import Calendar
 from narod.world.places import City, build_city
@@ -56,8 +56,8 @@ def read_frames(run_dir: Path) -> list[Frame]:
     path = Path(run_dir) / "sites.parquet"
     if not path.is_file():
         raise NarodError(f"{run_dir}: no sites.parquet (write a city run with --out first)")
-    data = pq.read_table(path).to_pydict()
-    series = pq.read_table(Path(run_dir) / "timeseries.parquet").to_pydict()
+    data = read_parquet(path).to_pydict()
+    series = read_parquet(Path(run_dir) / "timeseries.parquet").to_pydict()
     ticks = np.asarray(data["tick"])
     n_ticks = int(ticks.max()) + 1
     n_sites = ticks.size // n_ticks

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from narod.errors import NarodError
 from narod.experiments import store as st
-from narod.results.files import write_atomic
+from narod.results.files import read_parquet, write_atomic
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -25,12 +25,11 @@ def _save(fig: Figure, path: Path) -> Path:
 
 def _table(folder: Path, kind: str) -> dict[str, np.ndarray]:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     parts = st.files(folder, kind)
     if not parts:
         raise NarodError(f"{folder}: no {kind} stored (run it with --series for a fan)")
-    table = pa.concat_tables([pq.read_table(p) for p in parts])
+    table = pa.concat_tables([read_parquet(p) for p in parts])
     return {name: table.column(name).to_numpy() for name in table.column_names}
 
 

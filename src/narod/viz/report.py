@@ -8,12 +8,11 @@ run directory is HTML-escaped: event texts and sources are free text.
 from __future__ import annotations
 
 import base64
-import csv
 import html
 from pathlib import Path
 
 from narod.errors import NarodError
-from narod.results.files import write_atomic
+from narod.results.files import read_csv_rows, read_text, write_atomic
 from narod.results.run_folder import run_episode
 from narod.viz.city_plots import PLOT_NAMES, plot_city
 
@@ -150,7 +149,7 @@ def write_report(run_dir: Path, out: Path | None = None, title: str | None = Non
         "<h2>Event log</h2>",
         _events(_read_csv(run_dir / "events.csv")),
         "<h2>Scenario parameters</h2>",
-        f'<pre class="params">{_esc((run_dir / "params.toml").read_text(encoding="utf-8"))}</pre>',
+        f'<pre class="params">{_esc(read_text(run_dir / "params.toml"))}</pre>',
     ]
     page = "\n".join(
         [
@@ -180,8 +179,7 @@ def _esc(text: object) -> str:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     """Read a CSV file into one dict per row, as text."""
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return read_csv_rows(path)
 
 
 def _number(text: str, kind: str) -> str:
@@ -229,7 +227,7 @@ def _summary(path: Path) -> str:
     """Return the summary box, or nothing when the run wrote no ``summary.txt``."""
     if not path.is_file():
         return ""
-    return f'<div class="summary"><pre>{_esc(path.read_text(encoding="utf-8").strip())}</pre></div>'
+    return f'<div class="summary"><pre>{_esc(read_text(path).strip())}</pre></div>'
 
 
 def _daily(rows: list[dict[str, str]]) -> str:
