@@ -95,7 +95,7 @@ BAD_DATA = [
     ("forces.csv", "Fort battalion,b_fort,", "Fort battalion,b_nowhere,",
      "forces.csv: line 4, column home: 'b_nowhere' names no place"),
     ("forces.csv", "police_south,150,", "police_south,-150,",
-     "forces.csv: line 2, column strength: expected a number >= 0.0"),
+     "forces.csv: line 2, column strength: expected a number from 0 to 1e+15"),
     ("forces.csv", "u_horse,cavalry", "u_horse,dragoons",
      "forces.csv: line 3, column role: unknown role"),
     ("episode.toml", 'type = "lockout"', 'type = "strike_ban"', "inputs.lockout"),
@@ -235,3 +235,19 @@ def test_layers_only_look_down():
                 names = module.split(".")
                 if names[0] == "narod" and len(names) > 1 and names[1] in LEVEL:
                     assert LEVEL[names[1]] <= own, f"{'/'.join(parts)} imports {module}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('gathering = ["sq_centre"]', 'gathering = ["sq_nowhere"]',
+         "city.gathering: 'sq_nowhere' names no place"),
+        ('factory = "f_works"', 'factory = "d_south"',
+         "inputs.lockout.factory: 'd_south' is a district; expected a factory"),
+    ],
+)  # fmt: skip
+def test_places_named_in_the_episode_file_must_exist(tmp_path, capsys, old, new, message):
+    folder = copy_toy(tmp_path)
+    edit(folder / "episode.toml", old, new)
+    code, _, err = call_cli(["run", str(folder), "--out", str(tmp_path / "out")], capsys)
+    assert code == 2 and message in err and not (tmp_path / "out").exists()

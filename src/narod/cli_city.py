@@ -176,16 +176,27 @@ def write_rows(path: Path, rows: list[dict]) -> Path:
 
 
 def write_run(result: Result, out_dir: Path) -> list[Path]:
-    """A city run's files, its plots and its HTML report."""
+    """A city run's files, its plots and its HTML report: all of them, or none (a failure
+    part way removes what this call wrote)."""
     from narod.viz.city_plots import plot_city
     from narod.viz.citymap import animate
     from narod.viz.report import write_report
 
-    written = result.write(out_dir)
-    (out_dir / "summary.txt").write_text(summary_text(result), encoding="utf-8")
-    written += plot_city(out_dir)
-    written.append(animate(out_dir, fmt="gif", fps=8, every=2))  # one frame an hour
-    written.append(write_report(out_dir))
+    out_dir = Path(out_dir)
+    existed = set(out_dir.iterdir()) if out_dir.is_dir() else None
+    try:
+        summary = summary_text(result)
+        written = result.write(out_dir)
+        write_atomic(out_dir / "summary.txt", lambda p: Path(p).write_text(summary, "utf-8"))
+        written += plot_city(out_dir)
+        written.append(animate(out_dir, fmt="gif", fps=8, every=2))  # one frame an hour
+        written.append(write_report(out_dir))
+    except BaseException:
+        for path in set(out_dir.iterdir()) - (existed or set()) if out_dir.is_dir() else ():
+            path.unlink()
+        if existed is None and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()
+        raise
     return written
 
 

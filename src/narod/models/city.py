@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from narod.errors import ScenarioError
 from narod.mechanisms import (
     agitation,
     arms,
@@ -53,7 +54,7 @@ from narod.scenario.city_schema import Calendar
 from narod.scenario.episode import episode_folder, episode_info, read_narration
 from narod.scenario.schema import Spec
 from narod.world import people as pp
-from narod.world.places import build_city
+from narod.world.places import SITE_KINDS, build_city
 from narod.world.state import CROWD, N_OUTCOMES, CityState, Report
 from narod.world.units import read_units
 
@@ -132,10 +133,31 @@ def _unit_neighbours(city, unit_site: np.ndarray) -> np.ndarray:
     return near
 
 
+def check_places_named(spec: Spec, city, folder: Path) -> None:
+    """Every place ``episode.toml`` names is a place of ``places.csv``, of the kind it needs."""
+    source = str(folder / "episode.toml")
+    named = [("city.gathering", g, SITE_KINDS) for g in spec.city.gathering]
+    named.append(("vanguard.home", spec.vanguard.home, ("district",)))
+    for name, item in spec.inputs.items():
+        if item.type == "walkout":
+            named.append((f"inputs.{name}.place", item.place, ("district",)))
+        elif item.type == "lockout":
+            named.append((f"inputs.{name}.factory", item.factory, ("factory",)))
+    for key, place_id, kinds in named:
+        try:
+            kind = city.place(place_id).kind
+        except KeyError:
+            raise ScenarioError(source, key, f"{place_id!r} names no place of places.csv") from None
+        if kind not in kinds:
+            raise ScenarioError(source, key, f"{place_id!r} is a {kind}; expected a "
+                                f"{' or '.join(kinds)}")  # fmt: skip
+
+
 def build_state(spec: Spec, seed: int) -> CityState:
     """The state at the start of a run: the city, its people and forces, drawn from ``seed``."""
     folder = episode_folder(spec.scenario.episode)
     city = build_city(folder)
+    check_places_named(spec, city, folder)
     units = read_units(folder, city)
     rng = np.random.default_rng(np.random.SeedSequence(seed))  # every draw of the run
     people, forces, layout = pp.build_people(spec, city, units, rng)

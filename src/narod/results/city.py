@@ -10,6 +10,7 @@ events). Nothing here knows a city.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,14 @@ def _optional(path: Path, line: int, column: str, text: str) -> float | None:
     if not text.strip():
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or (column == "day" and value != int(value)):
         raise ScenarioError(
             str(path), f"line {line}, column {column}", f"expected a number (got {text!r})"
-        ) from None
+        )
+    return value
 
 
 def load_record(folder: Path) -> list[RecordRow]:

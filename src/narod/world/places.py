@@ -131,15 +131,19 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
-def number(path: Path, line: int, column: str, text: str, low: float = 0.0) -> float:
-    """A number of a CSV cell (blank is 0), at least ``low``; errors name file, row and column."""
+def number(
+    path: Path, line: int, column: str, text: str, low: float = 0.0, high: float = 1e15
+) -> float:
+    """A number of a CSV cell (blank is 0) in [low, high]; errors name file, row and column."""
     try:
         value = float(text) if text.strip() else 0.0
     except ValueError:
         value = float("nan")
-    if not value >= low or value == float("inf"):
+    if not low <= value <= high:
         raise ScenarioError(
-            str(path), f"line {line}, column {column}", f"expected a number >= {low} (got {text!r})"
+            str(path),
+            f"line {line}, column {column}",
+            f"expected a number from {low:g} to {high:g} (got {text!r})",
         )
     return value
 
@@ -174,10 +178,10 @@ def _place(path: Path, line: int, row: dict[str, str], districts: set[str]) -> P
         kind=row["kind"],
         name=row["name"],
         district=district,
-        lat=number(path, line, "lat", row["lat"], low=-90.0),
-        lon=number(path, line, "lon", row["lon"], low=-180.0),
+        lat=number(path, line, "lat", row["lat"], low=-90.0, high=90.0),
+        lon=number(path, line, "lon", row["lon"], low=-180.0, high=180.0),
         size=number(path, line, "size", row["size"]),
-        share_women=number(path, line, "share_women", row["share_women"]),
+        share_women=number(path, line, "share_women", row["share_women"], high=1.0),
         industry=row["industry"],
         guard=number(path, line, "guard", row["guard"]),
         effect=effect,
