@@ -428,6 +428,23 @@ def http_api(examples: int, seed: int, work: Path) -> None:
     one()
 
 
+def damaged_copy(good: Path, copy: Path, name: str, how: str, cut: int) -> Path:
+    """A copy of a folder with one file truncated, deleted, filled with junk or emptied."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(good, copy)
+    path = copy / name
+    data = path.read_bytes()
+    if how == "truncate":
+        path.write_bytes(data[: cut % max(len(data), 1)])
+    elif how == "delete":
+        path.unlink()
+    elif how == "junk":
+        path.write_bytes(bytes(random.getrandbits(8) for _ in range(cut % 200)))
+    else:
+        path.write_bytes(b"")
+    return copy
+
+
 def stores(examples: int, seed: int, work: Path) -> None:
     """Experiment stores left half-written: files truncated, removed or filled with junk."""
     good = work / "good-store"
@@ -442,19 +459,7 @@ def stores(examples: int, seed: int, work: Path) -> None:
            st.integers(0, 10_000), st.sampled_from(["experiments", "query", "resume", "report",
                                                     "plot"]))  # fmt: skip
     def one(name, how, cut, command):
-        store = work / "broken-store"
-        shutil.rmtree(store, ignore_errors=True)
-        shutil.copytree(good, store)
-        path = store / name
-        data = path.read_bytes()
-        if how == "truncate":
-            path.write_bytes(data[: cut % max(len(data), 1)])
-        elif how == "delete":
-            path.unlink()
-        elif how == "junk":
-            path.write_bytes(bytes(random.getrandbits(8) for _ in range(cut % 200)))
-        else:
-            path.write_bytes(b"")
+        store = damaged_copy(good, work / "broken-store", name, how, cut)
         args = {
             "experiments": ["experiments", str(store)],
             "query": ["query", str(store), "SELECT count(*) FROM runs"],
@@ -496,17 +501,7 @@ def run_folders(examples: int, seed: int, work: Path) -> None:
     @given(st.sampled_from(files), st.sampled_from(["truncate", "delete", "junk"]),
            st.integers(0, 10_000), st.sampled_from(["report", "plot", "animate"]))  # fmt: skip
     def one(name, how, cut, command):
-        folder = work / "broken-run"
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.copytree(good, folder)
-        path = folder / name
-        data = path.read_bytes()
-        if how == "truncate":
-            path.write_bytes(data[: cut % max(len(data), 1)])
-        elif how == "delete":
-            path.unlink()
-        else:
-            path.write_bytes(bytes(random.getrandbits(8) for _ in range(cut % 200)))
+        folder = damaged_copy(good, work / "broken-run", name, how, cut)
         extra = ["--every", "24"] if command == "animate" else []
         check_cli("half-written run folders", [command, str(folder), *extra])
 

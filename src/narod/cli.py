@@ -345,7 +345,7 @@ def _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds):
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
 ) -> None:
-    """The main job: the February days at one agent per person, against the record."""
+    """The main job: the first episode at one agent per person, against its record."""
     import time
 
     spec = _spec("petrograd-1917", None)

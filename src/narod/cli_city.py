@@ -29,10 +29,14 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}"
 
 
+def _mark(inside: bool) -> str:
+    return "[green]in[/green]" if inside else "[red]out[/red]"
+
+
 def _cell(value: float, row: dict | None) -> str:
     if row is None:
         return _fmt(value)
-    mark = "[green]in[/green]" if row["inside"] == "in" else "[red]out[/red]"
+    mark = _mark(row["inside"] == "in")
     return f"{_fmt(row['model'])} [{_fmt(row['low'])}-{_fmt(row['high'])}] {mark}"
 
 
@@ -90,7 +94,7 @@ def record_table(result: Result) -> Table:
     assert result.outcome is not None
     table = Table("quantity", "day", "model", "record range", "", title="Against the record")
     for r in validation_rows(result.outcome):
-        mark = "[green]in[/green]" if r["inside"] == "in" else "[red]out[/red]"
+        mark = _mark(r["inside"] == "in")
         table.add_row(
             r["quantity"],
             _fmt(r["day"]),
@@ -99,7 +103,7 @@ def record_table(result: Result) -> Table:
             mark,
         )
     for m in milestone_rows(result.outcome):
-        mark = "[green]in[/green]" if m["fits"] else "[red]out[/red]"
+        mark = _mark(m["fits"])
         table.add_row(m["milestone"], _fmt(m["model_day"]), "", "milestone", mark)
     return table
 
@@ -118,7 +122,7 @@ def validation_view(spec, summaries: list) -> tuple[Table, Table, list[dict]]:
         title=f"Validation over {len(summaries)} seeds",
     )
     for r in rows:
-        mark = "[green]in[/green]" if r["inside"] == "in" else "[red]out[/red]"
+        mark = _mark(r["inside"] == "in")
         table.add_row(
             r["quantity"],
             _fmt(r["day"]),

@@ -53,9 +53,6 @@ def read_text(path: Path) -> str:
 
 def read_csv_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV file of a run folder, as text; a damaged one is a :class:`NarodError`."""
-    import csv
+    from narod.world.places import read_rows
 
-    try:
-        return list(csv.DictReader(read_text(path).splitlines()))
-    except csv.Error as exc:
-        raise NarodError(f"{path}: not a CSV file ({exc})") from None
+    return read_rows(Path(path), ())

@@ -101,7 +101,7 @@ class Input(Section):
 
 
 class WalkoutInput(Input):
-    """Workers of one industry in one district put down tools (the women of 23 February)."""
+    """Workers of one industry in one district put down tools (a spark)."""
 
     type: Literal["walkout"]
     size: int = Field(ge=0, description="persons")

@@ -47,7 +47,7 @@ class Range:
 
 
 def day_label(calendar: Calendar, day: int) -> str:
-    """The calendar label of model day ``day``: "23 Feb" for day 1 of a start on 23 February."""
+    """The calendar label of model day ``day``: "23 Feb" for day 1 of a calendar starting then."""
     when = calendar.start + timedelta(days=day - 1)
     return f"{when.day} {when:%b}"
 
@@ -60,7 +60,7 @@ def read_series(run_dir: Path) -> Series:
     """
     path = run_dir / "timeseries.parquet"
     if not path.is_file():
-        raise NarodError(f"{path}: no such file (is {run_dir} a February run directory?)")
+        raise NarodError(f"{path}: no such file (is {run_dir} a city run folder?)")
     table = read_parquet(path)
     columns = {
         field.name: table.column(field.name).to_numpy().astype(float)

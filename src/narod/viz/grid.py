@@ -48,7 +48,7 @@ def animate_grid(run_dir: Path, out: Path | None = None, fmt: str = "gif", fps: 
     params = Path(run_dir) / "params.toml"
     spec = load_scenario(params)
     if spec.scenario.model not in ("civil_violence", "communal_violence"):
-        raise NarodError(f"{run_dir}: only Epstein runs and February runs can be animated")
+        raise NarodError(f"{run_dir}: only Epstein runs and city runs can be animated")
     run = EpsteinRun(spec, seed_of(params), spec.scenario.ticks)
     side = max(spec.grid.width, spec.grid.height)
     pixels = max(1, 480 // side)

@@ -1,1 +1,1 @@
-"""The explorer: a small web app that runs the February model and streams it to the page."""
+"""The explorer: a small web app that runs the city model and streams it to the page."""
