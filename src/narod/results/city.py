@@ -284,6 +284,7 @@ def validation_rows(record: CityRecord) -> list[dict[str, object]]:
                 "inside": "in" if r.low <= value <= r.high else "out",
                 "series": "+".join(obs.series) or obs.event,
                 "read": obs.read,
+                "hour": obs.hour if obs.read == "at" else None,
                 "source": r.source,
             }
         )

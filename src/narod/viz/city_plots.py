@@ -44,6 +44,7 @@ class Range:
     high: float
     series: str
     read: str
+    hour: float | None = None  # the clock hour the record speaks of, for a range read "at" one
 
 
 def day_label(calendar: Calendar, day: int) -> str:
@@ -92,6 +93,7 @@ def read_ranges(run_dir: Path) -> list[Range]:
                 high=float(row["high"]),
                 series=row.get("series") or "",
                 read=row.get("read") or "",
+                hour=float(row["hour"]) if (row.get("hour") or "").strip() else None,
             )
             for row in read_csv_rows(path)
             if (row.get("low") or "").strip() and (row.get("high") or "").strip()
@@ -163,7 +165,8 @@ def _curve(ax: Axes, runs: Runs, columns: tuple[str, ...], label: str, colour: s
 def _daily_ranges(
     ax: Axes, ranges: list[Range], series: str, reads: tuple[str, ...], label: str, colour: str
 ) -> None:
-    """Draw the daily ranges read from ``series`` as error bars at the end of each day."""
+    """Draw the daily ranges read from ``series`` as error bars at the end of each day (at
+    the hour, for a range the record gives at an hour)."""
     rows = [r for r in ranges if r.series == series and r.read in reads and r.day is not None]
     if not rows:
         return
@@ -171,7 +174,7 @@ def _daily_ranges(
     high = np.array([r.high for r in rows])
     mid = (low + high) / 2
     ax.errorbar(
-        [r.day for r in rows],
+        [r.day if r.hour is None else r.day - 1 + r.hour / 24 for r in rows],
         mid,
         yerr=[mid - low, high - mid],
         fmt="none",
