@@ -9,14 +9,17 @@ from narod.mechanisms import (
     agitation,
     arms,
     cavalry,
+    command,
     defection,
     firing,
     fraternization,
     hardship,
     inputs,
+    irregulars,
     legitimacy,
     marching,
     objectives,
+    occupation,
     parties,
     police,
     regime,
@@ -337,7 +340,7 @@ def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():
             np.zeros(n, np.int16), state, loc, np.zeros(n, np.int16), np.zeros(n, bool),
             np.ones(n, bool), np.zeros(n, np.float32), np.zeros(n, np.float32),
             np.ones(n, np.float32), np.zeros((2, 5)), np.array([False, blocked]), hop,
-            np.zeros(2), 0.0, False, False, 1.0, 0.3, ice, np.zeros((2, 5), np.int64),
+            np.zeros(2), 0.0, False, np.zeros(2), 1.0, 0.3, ice, np.zeros((2, 5), np.int64),
             np.zeros((2, 5), np.int64), np.zeros(2, np.int64),
         )  # fmt: skip
         return int(np.sum(loc == 0))
@@ -372,6 +375,7 @@ def test_a_curfew_holds_in_its_hours_and_days_only():
     assert not at(1, 20.0) and not at(2, 11.5)  # before it was declared
     assert at(2, 12.0) and at(2, 23.5) and at(3, 6.5)  # its hours, across midnight
     assert not at(3, 7.0) and not at(3, 11.5)  # the morning of its last day: out of hours
+    assert at(4, 6.5) and not at(4, 7.0)  # its last evening runs into the next morning
     assert at(3, 12.0)
     off = narod.load_scenario(TOY, **{**CURFEW, "inputs.night.enabled": False})
     assert not inputs.curfew_now(state, off)
@@ -404,3 +408,108 @@ def test_a_communications_cut_shortens_the_reach_of_news_while_it_lasts():
     assert inputs.news_reach(state, off) == 1.0
     with pytest.raises(ScenarioError, match="until_day"):
         narod.load_scenario(TOY, **{**CUT, "inputs.cut.until_day": 9})
+
+
+# ----------------------------------------------------------------------------- the command
+def test_the_commands_case_weighs_police_ranks_and_mass_alike():
+    rules = SPEC.command
+    assert command.case(0.0, 0.0, 0.0, rules) == 0.0
+    assert command.case(1.0, 1.0, 1.0, rules) == pytest.approx(1.0)
+    assert command.case(1.0, 0.0, 0.0, rules) == pytest.approx(1 / 3)
+    assert command.case(0.0, 0.0, 1.0, rules) == command.case(0.0, 1.0, 0.0, rules)
+
+
+def test_the_command_stands_aside_then_removes_the_ruler_and_can_come_back():
+    OBEY, ASIDE, REMOVE = command.OBEY, command.STAND_ASIDE, command.REMOVE
+    assert command.decide(OBEY, 0, False, 3) == (OBEY, 0)
+    assert command.decide(OBEY, 0, True, 3) == (ASIDE, 0)
+    assert command.decide(ASIDE, 1, True, 3) == (ASIDE, 2)
+    assert command.decide(ASIDE, 2, True, 3) == (REMOVE, 3)
+    assert command.decide(ASIDE, 2, False, 3) == (OBEY, 0)  # the case fell: it obeys again
+    assert command.decide(REMOVE, 3, False, 3) == (REMOVE, 3)  # a removal is not undone
+
+
+def _toy(**overrides):
+    spec = narod.load_scenario(TOY, **{"city.scale": 0.5, **overrides})
+    return narod.simulate(spec, seed=2)
+
+
+def test_a_command_that_depends_little_on_the_ruler_passes_no_order_to_fire_and_removes_him():
+    kept = _toy().outcome
+    assert "troops_fire" in kept.events and "command_stands_aside" not in kept.events
+    freed = _toy(**{"command.dependence": 0.0, "command.remove_after": 1})
+    events = freed.outcome.events
+    assert "command_stands_aside" in events and "troops_fire" not in events
+    assert events["ruler_removed"][0] > events["command_stands_aside"][0]
+    assert freed.outcome.collapse_tick == events["ruler_removed"][0]
+    assert freed.outcome.fell_how == "removed_by_command"
+    state = np.asarray(freed.column("command_state"))
+    assert set(np.unique(state)) == {0.0, 1.0, 2.0} and np.all(np.diff(state) >= 0)
+    off = _toy(**{"command.dependence": 0.0, "command.enabled": False}).outcome
+    assert "command_stands_aside" not in off.events and "troops_fire" in off.events
+
+
+# ----------------------------------------------------------------------------- occupation
+def test_a_square_is_held_by_a_large_enough_crowd_that_nobody_contests():
+    crowd, contest = np.array([5000, 5000, 500, 0]), np.array([0, 3, 0, 0])
+    assert command.OBEY == 0  # (the contest counts obeying troops only; see the run below)
+    assert occupation.held(crowd, contest, 1000).tolist() == [True, False, False, False]
+
+
+def test_a_held_square_keeps_part_of_its_crowd_through_the_night_and_the_curfew():
+    kw = {"police.centre_share": 0.0, "inputs.hired.enabled": False}  # nobody contests the square
+    stays = np.asarray(_toy(**kw).column("occupying"))
+    home = np.asarray(_toy(**kw, **{"occupation.nights_out": False}).column("occupying"))
+    assert stays.max() > 0 and home.max() == 0
+    night = slice(48 + 40, 48 + 48)  # day 2, 20:00-24:00, under the toy's curfew
+    assert stays[night].min() > 0  # the curfew does not move them
+
+
+# ----------------------------------------------------------------------------- irregulars
+def test_irregulars_hurt_a_crowd_they_are_not_swamped_by_and_break_by_the_police_rule():
+    rules = SPEC.irregulars
+    crowd, hired = np.array([1000.0, 1000.0, 0.0]), np.array([100.0, 100.0, 100.0])
+    kill, wound, flee = irregulars.attack(crowd, hired, np.array([0.0, 1.0, 0.0]), rules)
+    assert kill[0] > 0 and wound[0] > kill[0] and flee[0] == rules.scare
+    assert kill[1] == wound[1] == flee[1] == 0.0  # swamped: they do no harm
+    assert kill[2] == wound[2] == flee[2] == 0.0  # nobody there to hurt
+    swamped = police.overwhelmed(np.array([100.0, 10**6]), np.zeros(2), np.array([50.0, 50.0]),
+                                 SPEC.police)  # fmt: skip
+    assert swamped[0] == 0.0 and swamped[1] == 1.0
+
+
+def test_irregulars_are_sent_in_at_their_hour_and_routed_by_a_big_enough_crowd():
+    few = _toy(**{"strength.irregulars": 0.05}).outcome.events  # 15 hired men
+    assert "irregulars_attack@sq_centre" in few
+    assert few["irregulars_attack"][0] == 48 + 24  # day 2, 12:00
+    assert "irregulars_routed@sq_centre" in few
+    quiet = {"firing.enabled": False}  # no volleys: the hired men's victims alone
+    many = _toy(**quiet, **{"strength.irregulars": 20.0})  # 6,000 hired men
+    assert "irregulars_routed" not in many.outcome.events
+    none = _toy(**quiet, **{"inputs.hired.enabled": False})
+    hurt = [max(r.column("killed_civilians") + r.column("wounded_civilians")) for r in (many, none)]
+    assert hurt[0] > 2 * hurt[1] + 10
+
+
+def test_a_call_to_demonstrate_brings_its_core_out_from_each_district():
+    spec = narod.load_scenario(TOY)
+    state = build_state(spec, 0)
+    state.tick = 24  # day 1, 12:00
+    inputs.demonstrations(state, spec)
+    out = state.people.state == pp.STREET
+    assert out.sum() == 300
+    homes = np.bincount(state.people.home[out], minlength=state.n_sites)
+    assert sorted(homes[homes > 0].tolist()) == [150, 150]
+
+
+def test_troops_called_out_by_an_input_go_to_their_posts_and_their_command_meets():
+    spec = narod.load_scenario(TOY, **{"command.dependence": 0.0})
+    state = build_state(spec, 0)
+    state.tick = 2 * 48 + 16  # day 3, 08:00
+    cops = np.flatnonzero(state.forces.kind == pp.POLICE)
+    state.forces.state[cops[::2]] = pp.ROUTED  # half the police lost: a case against obeying
+    inputs.deploy_troops(state, spec)
+    f = state.forces
+    assert state.level == TROOPS and np.any((f.kind == pp.SOLDIER) & (f.loc != f.home))
+    events = [r.event for r in state.reports]
+    assert events[0] == "army_deployed" and "command_stands_aside" in events

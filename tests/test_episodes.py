@@ -12,6 +12,7 @@ from helpers import call_cli
 
 import narod
 from narod.errors import ScenarioError
+from narod.results.city import load_observables, validation_rows
 from narod.scenario import city_schema as cs
 from narod.scenario.episode import behaviour_path, builtin_episodes, read_toml
 
@@ -43,6 +44,20 @@ def test_every_episode_documents_itself_and_sources_every_number(folder):
             if row[key].strip():  # every number carries its source or the word "assumption"
                 sourced = row["source"].strip() or "assumption" in row.get("notes", "")
                 assert sourced, f"{folder.name}/{name}: {row.get('id') or row['quantity']}"
+
+
+@pytest.mark.parametrize("folder", EPISODES, ids=lambda p: p.name)
+def test_every_episode_runs_on_the_shared_behaviour_and_reads_series_the_model_writes(folder):
+    spec = narod.load_scenario(str(folder), **{"city.scale": 0.004})
+    result = narod.simulate(spec, seed=0)
+    written = set(result.table.column_names)
+    for quantity, obs in load_observables(folder).items():
+        assert set(obs.series) <= written, f"{folder.name}: {quantity} reads {obs.series}"
+    rows = validation_rows(result.outcome)
+    assert rows and all(r["inside"] in ("in", "out", "given") for r in rows)
+    given = {r["quantity"] for r in rows if r["inside"] == "given"}
+    marked = {q for q, o in load_observables(folder).items() if o.by_construction}
+    assert given <= marked  # only rows an input makes true leave the score
 
 
 def test_the_behaviour_file_sources_every_number_and_holds_every_behavioural_key():
@@ -156,7 +171,8 @@ def test_the_toy_town_runs_every_phase_validates_and_draws_its_own_map(tmp_path,
     record = narod.simulate(narod.load_scenario(str(TOY)), seed=2).outcome
     acted = {"walkout", "general_strike", "order_to_fire", "night_arrests", "police_routed",
              "cavalry_hold_back", "escalation_3", "troops_fire", "troops_refuse",
-             "mutiny_suppressed", "party_call"}  # fmt: skip
+             "mutiny_suppressed", "party_call", "demonstration", "army_deployed",
+             "irregulars_attack"}  # fmt: skip
     assert acted <= set(record.events)
     outcome = json.loads((out / "outcome.json").read_text())
     assert list(outcome) == ["episode", "seed", "scale", "authority_fell", "how", "fell_day",
@@ -164,7 +180,7 @@ def test_the_toy_town_runs_every_phase_validates_and_draws_its_own_map(tmp_path,
                              "killed", "wounded"]  # fmt: skip
     assert outcome["seed"] == 2 and outcome["peak_on_streets"] > 0
     for toll in (outcome["killed"], outcome["wounded"]):
-        assert set(toll) == {"civilians", "police", "soldiers", "insurgents", "total"}
+        assert set(toll) == {"civilians", "police", "soldiers", "irregulars", "insurgents", "total"}
         assert toll["total"] == sum(v for k, v in toll.items() if k != "total")
         assert min(toll.values()) >= 0
 

@@ -47,7 +47,14 @@ def test_scenarios_list_the_city_model_its_variants_and_sliders(client):
     meta = client.get("/api/scenarios").json()
     assert "petrograd-1917" in meta["scenarios"]
     assert "loyal-garrison" in meta["scenarios"]["petrograd-1917"]["variants"]
-    assert "city.scale" in meta["sliders"] and "inputs.walkout.size" in meta["sliders"]
+    feb, cairo = meta["scenarios"]["petrograd-1917"], meta["scenarios"]["cairo-2011"]
+    assert "city.scale" in feb["sliders"] and "inputs.walkout.size" in feb["sliders"]
+    assert (
+        "inputs.day_of_rage.size" in cairo["sliders"]
+        and "inputs.walkout.size" not in cairo["sliders"]
+    )
+    assert feb["defaults"]["inputs.walkout.size"] == 7000 and cairo["defaults"]["city.scale"] == 1.0
+    assert cairo["episode"]["days"][0] == "25 Jan" and len(cairo["episode"]["days"]) == 18
     episode = meta["scenarios"]["petrograd-1917"]["episode"]
     assert len(episode["sites"]) == 34 and episode["water"]["features"]
     assert episode["days"] == ["23 Feb", "24 Feb", "25 Feb", "26 Feb", "27 Feb", "28 Feb", "1 Mar"]

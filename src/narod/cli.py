@@ -15,6 +15,7 @@ from rich.text import Text
 
 from narod.engine import simulate
 from narod.errors import NarodError
+from narod.results.city import tally
 from narod.results.result import Result
 from narod.scenario.loading import (
     apply_overrides,
@@ -48,7 +49,9 @@ SetOption = Annotated[
 
 VariantOption = Annotated[
     str | None,
-    typer.Option("--variant", help="A named counterfactual of the scenario (see its [variants])."),
+    typer.Option(
+        "--variant", help="A named counterfactual of the scenario (see its \\[variants])."
+    ),
 ]
 
 
@@ -197,8 +200,10 @@ def validate_against_record(
     table, order, rows = feb.validation_view(spec, summaries)
     out.print(table)
     out.print(order)
-    inside = sum(r["inside"] == "in" for r in rows)
-    out.print(f"{inside} of {len(rows)} record rows have the median inside the range")
+    inside, scored = tally(rows)
+    given = len(rows) - scored
+    note = f" ({given} more made true by an input, not scored)" if given else ""
+    out.print(f"{inside} of {scored} record rows have the median inside the range{note}")
     if out_dir is not None:
         out.print(f"wrote {feb.write_rows(out_dir / 'validation.csv', rows)}")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.table import Table
 
 from narod.experiments.city import counterfactual_row, milestone_table, validation_table
-from narod.results.city import Reading, daily_rows, milestone_rows, validation_rows
+from narod.results.city import Reading, daily_rows, milestone_rows, tally, validation_rows
 from narod.results.files import write_atomic
 from narod.results.result import Result, csv_writer
 
@@ -29,14 +29,17 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}"
 
 
-def _mark(inside: bool) -> str:
-    return "[green]in[/green]" if inside else "[red]out[/red]"
+def _mark(verdict: str | bool) -> str:
+    """A coloured in/out (or ``given``: made true by an input, not scored)."""
+    if verdict == "given":
+        return "[dim]given[/dim]"
+    return "[green]in[/green]" if verdict in (True, "in") else "[red]out[/red]"
 
 
 def _cell(value: float, row: dict | None) -> str:
     if row is None:
         return _fmt(value)
-    mark = _mark(row["inside"] == "in")
+    mark = _mark(row["inside"])
     return f"{_fmt(row['model'])} [{_fmt(row['low'])}-{_fmt(row['high'])}] {mark}"
 
 
@@ -94,7 +97,7 @@ def record_table(result: Result) -> Table:
     assert result.outcome is not None
     table = Table("quantity", "day", "model", "record range", "", title="Against the record")
     for r in validation_rows(result.outcome):
-        mark = _mark(r["inside"] == "in")
+        mark = _mark(r["inside"])
         table.add_row(
             r["quantity"],
             _fmt(r["day"]),
@@ -122,7 +125,7 @@ def validation_view(spec, summaries: list) -> tuple[Table, Table, list[dict]]:
         title=f"Validation over {len(summaries)} seeds",
     )
     for r in rows:
-        mark = _mark(r["inside"] == "in")
+        mark = _mark(r["inside"])
         table.add_row(
             r["quantity"],
             _fmt(r["day"]),
@@ -208,15 +211,14 @@ def summary_text(result: Result) -> str:
     """A few lines on what the run did."""
     assert result.outcome is not None
     o = result.outcome
-    inside = validation_rows(o)
-    fits = sum(r["inside"] == "in" for r in inside)
+    fits, scored = tally(validation_rows(o))
     day = Reading(o).collapse_day
     fell = f"day {day}" if day else "not within the run"
     return (
         f"scenario {result.spec.scenario.name}, seed {result.seed}, scale {result.spec.city.scale}"
         f", {result.agents:,} agents, {result.wall_time:.1f} s\n"
         f"regime's armed force collapsed: {fell}\n"
-        f"{fits} of {len(inside)} record rows inside the historical range\n"
+        f"{fits} of {scored} record rows inside the historical range\n"
     )
 
 

@@ -18,9 +18,11 @@ from narod.models.city import CityRecord
 from narod.results.city import (
     Reading,
     load_milestones,
+    load_observables,
     load_record,
     milestone_rows,
     validation_rows,
+    verdict,
 )
 from narod.scenario.episode import episode_folder
 from narod.scenario.schema import Spec
@@ -93,7 +95,9 @@ def interval(values: list[float]) -> tuple[float, float, float]:
 def validation_table(spec: Spec, summaries: list[Summary]) -> list[dict[str, object]]:
     """Per record row: median and 90% interval of the runs, the range, and in/out (median)."""
     rows = []
-    for r in load_record(episode_folder(spec.scenario.episode)):
+    folder = episode_folder(spec.scenario.episode)
+    observables = load_observables(folder)
+    for r in load_record(folder):
         key = (r.quantity, r.day)
         runs = [s.values[key] for s in summaries if key in s.values]
         if not runs or r.low is None or r.high is None:
@@ -109,7 +113,7 @@ def validation_table(spec: Spec, summaries: list[Summary]) -> list[dict[str, obj
                 "p95": high,
                 "low": r.low,
                 "high": r.high,
-                "inside": "in" if r.low <= median <= r.high else "out",
+                "inside": verdict(observables.get(r.quantity), r.low, r.high, median),
                 "runs_inside": share,
                 "source": r.source,
             }

@@ -11,6 +11,7 @@ import numpy as np
 from narod.scenario.schema import Spec
 from narod.world.people import (
     CAVALRY,
+    IRREGULAR,
     LOYAL,
     NEUTRAL,
     OFFICER,
@@ -59,9 +60,11 @@ def deploy(s: CityState, spec: Spec) -> None:
 
 
 def stand_down(s: CityState) -> None:
-    """Every force still obeying goes back to barracks or station."""
+    """Every force still obeying goes back to barracks or station (hired men keep to their
+    own hours, see :mod:`narod.mechanisms.irregulars`)."""
     f = s.forces
     loyal = (f.state == LOYAL) | (f.state == WAVERING) | (f.state == NEUTRAL)
+    loyal &= f.kind != IRREGULAR
     f.loc[loyal] = f.home[loyal]
 
 

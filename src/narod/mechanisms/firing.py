@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from narod.mechanisms.casualties import hit_mutineers
+from narod.mechanisms.command import obeys
 from narod.mechanisms.defection import company_shares, punishment, soldier_net
 from narod.mechanisms.inputs import fire_authorised
 from narod.scenario.schema import Spec
@@ -103,6 +104,7 @@ def ordered_sites(s: CityState, spec: Spec) -> np.ndarray:
 def phase(s: CityState, spec: Spec) -> None:
     """Where fire is authorised and ordered, the soldiers answer; the volleys' toll."""
     live = spec.regime.enabled and s.level >= TROOPS and fire_authorised(s, spec) and s.standing
+    live = live and obeys(s, spec)  # a command standing aside passes no order to fire on
     if not (live and spec.firing.enabled and s.hour == int(s.hour)):
         return
     ordered = ordered_sites(s, spec)

@@ -1,6 +1,7 @@
 """The record's institutional decisions, as typed inputs any episode can use.
 
-An episode lists them in ``[inputs]`` (a walkout, a lockout, an order to fire, night arrests),
+An episode lists them in ``[inputs]`` (a walkout, a lockout, an order to fire, night arrests, a
+curfew, a communications cut, a call to demonstrate, troops called out, irregulars sent in),
 each at a day and hour of its calendar. Nothing in the model makes them happen; the rest of the
 days has to follow from the other mechanisms. Each type is carried out here, once.
 """
@@ -11,8 +12,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from narod.mechanisms import command
+from narod.mechanisms.deployment import deploy
 from narod.scenario.schema import Spec
-from narod.world.people import ARRESTED, HOME, KILLED, STRIKING, WORKER
+from narod.world.people import ARRESTED, HOME, KILLED, STREET, STRIKING, WORKER
 from narod.world.state import P_DISPERSE, TROOPS, CityState
 
 
@@ -40,6 +43,20 @@ def walkouts(s: CityState, spec: Spec) -> None:
         p.state[chosen] = STRIKING
         p.marching[chosen] = True
         s.report("walkout", item.place, chosen.size, "workers")
+
+
+def demonstrations(s: CityState, spec: Spec) -> None:
+    """Those who answer a call first go out from each of its districts, in equal shares."""
+    p = s.people
+    for _, item in due(spec, "demonstration", s):
+        each = int(round(item.size * s.scale / len(item.places)))
+        for place in item.places:
+            home = s.city.index(place)
+            pool = np.flatnonzero((p.home == home) & (p.state == HOME) & (p.kind != WORKER))
+            chosen = s.rng.permutation(pool)[:each]
+            p.state[chosen] = STREET
+            p.marching[chosen] = True
+            s.report("demonstration", place, chosen.size, "crowd")
 
 
 def lockouts(s: CityState, spec: Spec) -> None:
@@ -106,10 +123,33 @@ def curfew_now(s: CityState, spec: Spec) -> bool:
     return False
 
 
+def declared(s: CityState, spec: Spec) -> None:
+    """The curfews and communications cuts told when they begin (they act elsewhere)."""
+    for kind, event in (
+        ("curfew", "curfew_declared"),
+        ("communications_cut", "communications_cut"),
+    ):
+        for _, _item in due(spec, kind, s):
+            s.report(event, "city", 0, "regime")
+
+
 def curfew(s: CityState, spec: Spec) -> None:
-    """During curfew hours, part of every crowd obeys and goes home each tick."""
+    """During curfew hours, part of every crowd obeys and goes home each tick; a crowd
+    occupying a square does not (see :mod:`narod.mechanisms.occupation`)."""
     if spec.curfew.enabled and curfew_now(s, spec):
-        s.hazard[:, P_DISPERSE] += spec.curfew.compliance
+        s.hazard[~s.occupied, P_DISPERSE] += spec.curfew.compliance
+
+
+def deploy_troops(s: CityState, spec: Spec) -> None:
+    """The authority calls its troops out now; their command meets on the order."""
+    for _, _item in due(spec, "deploy_troops", s):
+        if not s.standing:
+            continue
+        s.level = max(s.level, TROOPS)
+        deploy(s, spec)
+        s.report("army_deployed", "city", 0, "regime")
+        if spec.command.enabled:
+            command.meet(s, spec)
 
 
 def news_reach(s: CityState, spec: Spec) -> float:

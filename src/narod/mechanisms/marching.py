@@ -6,7 +6,8 @@ site per tick along the shortest route to their square. A bridge held by a loyal
 where the river is frozen, each tick some of those held cross the ice beside it. At the end
 of the day they go home.
 The same pass applies what happened at each site this tick (killed, wounded, arrested,
-dispersed, armed) and counts the crowds with their composition.
+dispersed, armed) and counts the crowds with their composition. A crowd that holds a square at
+dusk may stay the night there (see :mod:`narod.mechanisms.occupation`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from narod.mechanisms.inputs import curfew_now
+from narod.mechanisms.occupation import leaving
 from narod.scenario.schema import Spec
 from narod.world.people import (
     ARRESTED,
@@ -64,7 +66,7 @@ def step(
     district_street,
     fear,
     join_now,
-    go_home,
+    leave,
     crowd_pull,
     student_bonus,
     ice_rate,
@@ -97,7 +99,8 @@ def step(
                 tally[here, P_ARREST] += 1
                 continue
             u -= p[P_ARREST]
-            if u < p[P_DISPERSE] or go_home:
+            going = leave[here] >= 1.0 or (leave[here] > 0.0 and rng.random() < leave[here])
+            if u < p[P_DISPERSE] or going:
                 state[i] = STRIKING if kind[i] == WORKER or marching[i] else HOME
                 marching[i] = False
                 loc[i] = home[i]
@@ -169,7 +172,7 @@ def phase(s: CityState, spec: Spec) -> None:
         district_street,
         s.fear,
         join,
-        hour >= cal.march_until,
+        leaving(s, spec),
         m.crowd_pull,
         m.student_bonus,
         m.ice_rate if spec.city.frozen_river else 0.0,

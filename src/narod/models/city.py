@@ -6,15 +6,17 @@ phases, one or a few per mechanism module. Each tick runs every phase in this or
 1. the morning (on a new day): the parties read the mood, the night's agitation, night arrests,
    the riders' day counted, hardship, yesterday's strikers home, lockouts, fear and fraternization
    fade, routed police return;
-2. the day: guilt felt at reveille, forces to posts and back, walkouts, strike decisions;
-3. each site: police, riders, fraternization, orders to fire, return fire, mutiny, officers,
-   suppression, mutineers on the march, arms, objectives, the crowd's chances, bridges held;
-4. the civilians' pass, legitimacy, fear, the command's evening review, orders to fire,
-   collapse, the strike's level.
+2. the day: guilt felt at reveille, forces to posts and back, curfews and cuts declared, troops
+   called out, hired men sent in, walkouts, calls to demonstrate, strike decisions;
+3. each site: police, hired men, riders, fraternization, orders to fire, return fire, mutiny,
+   officers, suppression, mutineers on the march, arms, objectives, curfew, the crowd's
+   chances, bridges held;
+4. squares held for the night, the civilians' pass, legitimacy, fear, the city command's and the
+   armed forces' command's evening reviews, orders to fire, collapse, the strike's level.
 
 No phase sets an outcome: the authority falls only when the mechanisms leave it without a loyal
-armed force. The record (series, tables, chronicle) is built from the state and the phases'
-reports.
+armed force, or when its armed forces' command removes the ruler. The record (series, tables,
+chronicle) is built from the state and the phases' reports.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from narod.mechanisms import (
     arms,
     bridges,
     cavalry,
+    command,
     crowd_outcomes,
     defection,
     deployment,
@@ -39,9 +42,11 @@ from narod.mechanisms import (
     fraternization,
     hardship,
     inputs,
+    irregulars,
     legitimacy,
     marching,
     objectives,
+    occupation,
     officers,
     parties,
     police,
@@ -75,11 +80,16 @@ MORNING: tuple[Phase, ...] = (
 DAY: tuple[Phase, ...] = (
     firing.reveille,
     deployment.phase,
+    inputs.declared,
+    inputs.deploy_troops,
+    irregulars.orders,
     inputs.walkouts,
+    inputs.demonstrations,
     strike.phase,
 )
 SITES: tuple[Phase, ...] = (
     police.phase,
+    irregulars.phase,
     cavalry.phase,
     fraternization.phase,
     firing.phase,
@@ -95,10 +105,12 @@ SITES: tuple[Phase, ...] = (
     bridges.phase,
 )
 EVENING: tuple[Phase, ...] = (
+    occupation.phase,
     marching.phase,
     legitimacy.phase,
     fear.phase,
     regime.review,
+    command.review,
     inputs.orders_to_fire,
     regime.collapse,
     strike.level,
@@ -114,6 +126,7 @@ class CityRecord:
     series: dict[str, np.ndarray]
     events: dict[str, list[int]]  # event (and event@place) -> every tick it was reported at
     collapse_tick: int | None
+    fell_how: str  # "melted_away" or "removed_by_command"
     calendar: Calendar
     folder: Path  # the episode's folder: its record, observables and milestones
     population: float  # residents (persons)
@@ -143,6 +156,11 @@ def check_places_named(spec: Spec, city, folder: Path) -> None:
             named.append((f"inputs.{name}.place", item.place, ("district",)))
         elif item.type == "lockout":
             named.append((f"inputs.{name}.factory", item.factory, ("factory",)))
+        elif item.type == "demonstration":
+            for i, place in enumerate(item.places):
+                named.append((f"inputs.{name}.places[{i}]", place, ("district",)))
+        elif item.type == "irregulars":
+            named.append((f"inputs.{name}.target", item.target, SITE_KINDS))
     for key, place_id, kinds in named:
         try:
             kind = city.place(place_id).kind
@@ -153,12 +171,23 @@ def check_places_named(spec: Spec, city, folder: Path) -> None:
                                 f"{' or '.join(kinds)}")  # fmt: skip
 
 
+def check_units_named(spec: Spec, units, folder: Path) -> None:
+    """Every unit an input sends in is a unit of ``forces.csv`` with the role it needs."""
+    roles = {u.id: u.role for u in units}
+    for name, item in spec.inputs.items():
+        if item.type == "irregulars" and roles.get(item.unit) != "irregulars":
+            got = f"a {roles[item.unit]} unit" if item.unit in roles else "no unit of forces.csv"
+            expected = f"expected a unit of role irregulars; {item.unit!r} is {got}"
+            raise ScenarioError(str(folder / "episode.toml"), f"inputs.{name}.unit", expected)
+
+
 def build_state(spec: Spec, seed: int) -> CityState:
     """The state at the start of a run: the city, its people and forces, drawn from ``seed``."""
     folder = episode_folder(spec.scenario.episode)
     city = build_city(folder)
     check_places_named(spec, city, folder)
     units = read_units(folder, city)
+    check_units_named(spec, units, folder)
     rng = np.random.default_rng(np.random.SeedSequence(seed))  # every draw of the run
     people, forces, layout = pp.build_people(spec, city, units, rng)
     n_sites = len(city.sites)
@@ -176,6 +205,7 @@ def build_state(spec: Spec, seed: int) -> CityState:
         rng=rng,
         scale=spec.city.scale,
         counts=np.zeros((n_sites, 5), np.int64),
+        occupied=np.zeros(n_sites, np.bool_),
         tally=np.zeros((n_sites, N_OUTCOMES), np.int64),
         crossed=np.zeros(n_sites, np.int64),
         site_outcome=np.zeros((n_sites, N_OUTCOMES)),
@@ -198,6 +228,7 @@ def build_state(spec: Spec, seed: int) -> CityState:
         objective_site=np.asarray([city.index(p.id) for p in objective_places], np.int16),
         taken=np.zeros(len(objective_places), np.bool_),
         wrecked=np.zeros(len(layout.stations), np.bool_),
+        gathering_sites=np.asarray([city.index(g) for g in spec.city.gathering], int),
         factory_xy=np.asarray([[p.lon, p.lat] for p in factories], float).reshape(-1, 2),
         workers=int(np.sum(people.kind == pp.WORKER)),
         garrison=int(np.sum(forces.company >= 0)),
@@ -280,11 +311,15 @@ class CityRun:
         mutinied = n(soldier & (f.state == pp.MUTINIED))
         rider = f.kind == pp.CAVALRY
         pol = f.kind == pp.POLICE
+        irregular = f.kind == pp.IRREGULAR
         strikers = float(strike.striking(s).sum())
         t = s.tick  # the state after t ticks: row 0 is the start, hour 24.0 ends a day
         per_day, hours = s.calendar.ticks_per_day, s.calendar.hours_per_tick
         killed = cas.killed_civilians + cas.killed_police + cas.killed_soldiers
+        killed += cas.killed_irregulars
         wounded = cas.wounded_civilians + cas.wounded_police + cas.wounded_soldiers
+        wounded += cas.wounded_irregulars
+        crowd = s.counts[:, CROWD]
         row = {
             "tick": t,
             "day": max(t - 1, 0) // per_day + 1,
@@ -311,6 +346,12 @@ class CityRun:
             "wounded_civilians": cas.wounded_civilians / scale,
             "wounded_police": cas.wounded_police / scale,
             "wounded_soldiers": cas.wounded_soldiers / scale,
+            "killed_irregulars": cas.killed_irregulars / scale,
+            "wounded_irregulars": cas.wounded_irregulars / scale,
+            "irregulars_active": n(irregular & (f.state == pp.LOYAL) & (f.loc != f.home)),
+            "crowd_at_gathering": float(crowd[s.gathering_sites].sum()) / scale,
+            "occupying": float(crowd[s.occupied].sum()) / scale,
+            "command_state": float(s.command),
             "arrested": cas.arrested / scale,
             "legitimacy_civil": s.legit_civil,
             "legitimacy_troops": s.legit_troops,
@@ -358,6 +399,7 @@ class CityRun:
             series=self.series(),
             events={k: list(v) for k, v in self.events.items()},
             collapse_tick=s.collapse_tick,
+            fell_how=s.fell_how,
             calendar=s.calendar,
             folder=s.folder,
             population=float(self.spec.city.population),

@@ -75,6 +75,7 @@ class Observable:
     day: int | None = None
     per: str = ""
     place: str = ""
+    by_construction: str = ""  # the input that makes the row true: shown, not scored
 
     @property
     def key(self) -> str:
@@ -145,7 +146,8 @@ def load_observables(folder: Path) -> dict[str, Observable]:
                 f"{quantity}.read",
                 "expected one of: " + ", ".join(SERIES_READS + EVENT_READS),
             )
-        unknown = set(body) - {"read", "series", "event", "hour", "day", "per", "place"}
+        known = {"read", "series", "event", "hour", "day", "per", "place", "by_construction"}
+        unknown = set(body) - known
         if unknown:
             raise ScenarioError(str(path), f"{quantity}.{sorted(unknown)[0]}", "unknown key")
         out[quantity] = Observable(
@@ -156,8 +158,22 @@ def load_observables(folder: Path) -> dict[str, Observable]:
             day=body.get("day"),
             per=str(body.get("per", "")),
             place=str(body.get("place", "")),
+            by_construction=str(body.get("by_construction", "")),
         )
     return out
+
+
+def verdict(obs: Observable | None, low: float, high: float, value: float) -> str:
+    """``in`` or ``out`` of the record's range; ``given`` for a row an input makes true."""
+    if obs is not None and obs.by_construction:
+        return "given"
+    return "in" if low <= value <= high else "out"
+
+
+def tally(rows: list[dict]) -> tuple[int, int]:
+    """Rows inside their range, and rows scored (those an input makes true are not)."""
+    scored = [r for r in rows if (r.get("inside") or "").strip() != "given"]
+    return sum((r.get("inside") or "").strip() == "in" for r in scored), len(scored)
 
 
 def load_milestones(folder: Path) -> list[Milestone]:
@@ -262,7 +278,8 @@ class Reading:
 def validation_rows(record: CityRecord) -> list[dict[str, object]]:
     """Every record row the model speaks to: model value, range, in or out.
 
-    Rows without a range and ``unverified`` rows (inputs to vary, not targets) are left out.
+    Rows without a range and ``unverified`` rows (inputs to vary, not targets) are left out;
+    a row an input makes true by construction is shown as ``given`` and leaves the score.
     """
     reading = Reading(record)
     observables = load_observables(record.folder)
@@ -281,7 +298,7 @@ def validation_rows(record: CityRecord) -> list[dict[str, object]]:
                 "model": value,
                 "low": r.low,
                 "high": r.high,
-                "inside": "in" if r.low <= value <= r.high else "out",
+                "inside": verdict(obs, r.low, r.high, value),
                 "series": "+".join(obs.series) or obs.event,
                 "read": obs.read,
                 "hour": obs.hour if obs.read == "at" else None,

@@ -2,14 +2,15 @@
 every episode.
 
 ``authority_fell`` and ``how``: the authority falls when its loyal armed force has melted away
-(``"melted_away"``); the other ways in the vocabulary, ``"removed_by_command"`` and
-``"surrendered"``, belong to mechanisms no episode uses yet and never appear today.
+(``"melted_away"``) or when its armed forces' command removes the ruler
+(``"removed_by_command"``, :mod:`narod.mechanisms.command`); ``"surrendered"`` belongs to a
+mechanism no episode uses yet and never appears today.
 ``ended_day`` is the day the contest ended: the day the authority fell, or, when it stood, the
 first day from which nobody was on strike, in the street or in mutiny to the end of the run
 (the insurgents defeated or dispersed); ``null`` if it was still open when the run ended.
 Counts are persons, at one agent per person whatever the scale: ``peak_participants`` is the
 largest number at once in the streets or in mutiny; ``killed`` and ``wounded`` split civilians,
-police, soldiers (loyal or mutinous) and insurgents (members of organised groups).
+police, soldiers (loyal or mutinous), hired irregulars and insurgents (members of organised groups).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def _toll(series: dict[str, np.ndarray], what: str, insurgents: float) -> dict[s
         "civilians": last[f"{what}_civilians"] - insurgents,
         "police": last[f"{what}_police"],
         "soldiers": last[f"{what}_soldiers"],
+        "irregulars": last[f"{what}_irregulars"],
         "insurgents": insurgents,
     }
     toll = {k: round(v) for k, v in toll.items()}
@@ -62,7 +64,7 @@ def outcome(record: CityRecord, episode: str, seed: int, scale: float) -> dict[s
         "seed": seed,
         "scale": scale,
         "authority_fell": fell,
-        "how": "melted_away" if fell else None,
+        "how": record.fell_how if fell else None,
         "fell_day": fell_day,
         "fell_hour": (record.collapse_tick % reading.per_day) * reading.hours if fell else None,
         "ended_day": ended,

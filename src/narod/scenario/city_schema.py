@@ -81,6 +81,7 @@ class Strength(Section):
     police: float = pos("1 = the record")
     cavalry: float = pos("1 = the record")
     infantry: float = pos("1 = the record")
+    irregulars: float = pos("1 = the record")
 
 
 class Vanguard(Section):
@@ -138,10 +139,13 @@ class CurfewInput(Input):
     type: Literal["curfew"]
     from_hour: float = Field(ge=0.0, lt=24.0)
     until_hour: float = Field(ge=0.0, lt=24.0)
-    until_day: int = Field(ge=1, description="the last day it is in force")
+    until_day: int = Field(ge=1, description="the day of its last evening")
 
     @property
     def ends(self) -> tuple[int, float]:
+        """Its last evening's hours run into the next morning."""
+        if self.from_hour > self.until_hour:
+            return (self.until_day + 1, self.until_hour)
         return (self.until_day, 24.0)
 
 
@@ -157,13 +161,45 @@ class CommunicationsCutInput(Input):
         return (self.until_day, self.until_hour)
 
 
+class DemonstrationInput(Input):
+    """A call to demonstrate answered by its organisers' core, who march from their districts."""
+
+    type: Literal["demonstration"]
+    size: int = Field(ge=0, description="persons who answer the call first")
+    places: list[str] = Field(min_length=1, description="the districts they march from")
+
+
+class DeployTroopsInput(Input):
+    """The authority calls the infantry out to its posts at this time (if not out already)."""
+
+    type: Literal["deploy_troops"]
+
+
+class IrregularsInput(Input):
+    """Hired men of a unit of ``forces.csv`` sent against the crowd at a place, until
+    ``until_day``/``until_hour`` (or until the crowd routs them)."""
+
+    type: Literal["irregulars"]
+    unit: str = Field(description="the unit of forces.csv (role irregulars)")
+    target: str = Field(description="the square or street they attack")
+    until_day: int = Field(ge=1)
+    until_hour: float = Field(ge=0.0, lt=24.0)
+
+    @property
+    def ends(self) -> tuple[int, float]:
+        return (self.until_day, self.until_hour)
+
+
 AnyInput = Annotated[
     WalkoutInput
     | LockoutInput
     | OrderToFireInput
     | NightArrestsInput
     | CurfewInput
-    | CommunicationsCutInput,
+    | CommunicationsCutInput
+    | DemonstrationInput
+    | DeployTroopsInput
+    | IrregularsInput,
     Field(discriminator="type"),
 ]
 
@@ -361,6 +397,45 @@ class Communications(Section):
     cut_effect: float = frac("share of city-wide news and party calls lost while cut")
 
 
+class Command(Section):
+    """The command of the armed forces: obey the ruler, stand aside, or remove him."""
+
+    enabled: bool
+    dependence: float = frac(
+        "how far the armed forces' command depends on the ruler (0 none, 1 wholly): the case "
+        "against obeying it must pass",
+        json_schema_extra=EPISODE,
+    )
+    police_weight: float = pos("weight of the police force lost")
+    ranks_weight: float = pos("weight of the ranks that waver or have gone over")
+    mass_weight: float = pos("weight of the mass in the streets and on strike")
+    mass_share: float = frac("share of the population out at which the mass counts in full")
+    remove_after: int = Field(
+        ge=1, description="evenings of standing aside, the case still made, before the removal"
+    )
+
+
+class Occupation(Section):
+    """A crowd that holds a square at dusk may stay through the night and the curfew."""
+
+    enabled: bool
+    nights_out: bool = Field(
+        description="whether the season and the repertoire let a crowd spend the night outside",
+        json_schema_extra=EPISODE,
+    )
+    stay_share: float = frac("share of a holding crowd that stays the night")
+    min_crowd: float = pos("persons at a square at dusk needed to hold it overnight")
+
+
+class Irregulars(Section):
+    """Hired men who attack a crowd, and break when it outnumbers them as police do."""
+
+    enabled: bool
+    beat_rate: float = pos("casualties per attacker per tick in a crowd they are not swamped by")
+    kill_share: float = frac("share of their victims who die")
+    scare: float = frac("share of a crowd that flees per tick of an attack they are not swamped by")
+
+
 class Parties(Section):
     """Parties as organisations whose stance follows observed mobilisation with a lag."""
 
@@ -392,6 +467,9 @@ SECTIONS: dict[str, Any] = {
     "parties": Parties,
     "curfew": Curfew,
     "communications": Communications,
+    "command": Command,
+    "occupation": Occupation,
+    "irregulars": Irregulars,
 }
 CITY_SECTIONS = tuple(SECTIONS)
 EPISODE_SECTIONS = ("calendar", "city", "strength", "vanguard", "inputs")

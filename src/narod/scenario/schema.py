@@ -201,6 +201,9 @@ class Spec(Section):
     parties: cs.Parties | None = None
     curfew: cs.Curfew | None = None
     communications: cs.Communications | None = None
+    command: cs.Command | None = None
+    occupation: cs.Occupation | None = None
+    irregulars: cs.Irregulars | None = None
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named counterfactual overlays: {name: {key: value}}"
     )

@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 
 from narod.errors import NarodError
+from narod.results.city import tally
 from narod.results.files import read_csv_rows, read_text, write_atomic
 from narod.results.run_folder import run_episode
 from narod.viz.city_plots import PLOT_NAMES, plot_city
@@ -238,9 +239,11 @@ def _daily(rows: list[dict[str, str]]) -> str:
 
 def _validation(rows: list[dict[str, str]]) -> str:
     """Return the validation table, its in/out cells coloured, under a tally of rows inside."""
-    inside = sum(1 for r in rows if (r.get("inside") or "").strip() == "in")
-    tally = (
-        f'<p class="tally">{inside} of {len(rows)} rows inside the historical range.</p>'
+    inside, scored = tally(rows)
+    given = len(rows) - scored
+    note = f" {given} more are made true by an input and not scored." if given else ""
+    summary = (
+        f'<p class="tally">{inside} of {scored} rows inside the historical range.{note}</p>'
         if rows
         else "<p>No rows to compare.</p>"
     )
@@ -262,7 +265,7 @@ def _validation(rows: list[dict[str, str]]) -> str:
         )
     rows_html = "\n".join(body)
     return (
-        f'{tally}\n<div class="wide"><table class="validation">\n<tr>{head}</tr>\n{rows_html}\n'
+        f'{summary}\n<div class="wide"><table class="validation">\n<tr>{head}</tr>\n{rows_html}\n'
         "</table></div>"
     )
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from narod.errors import NarodError
-from narod.web.runs import SLIDERS, Limits, Runs, city_specs, episode_map
+from narod.web.runs import Limits, Runs, city_specs, episode_map, sliders
 
 STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
 
@@ -26,7 +26,7 @@ class RunRequest(BaseModel):
     scenario: str = Field(max_length=100)
     variant: str | None = Field(None, max_length=100)
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    params: dict[str, float] = Field(default_factory=dict, max_length=len(SLIDERS))
+    params: dict[str, float] = Field(default_factory=dict, max_length=32)
 
 
 def _static(name: str) -> str:
@@ -57,12 +57,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 name: {
                     "description": spec.scenario.description,
                     "variants": list(spec.variants),
-                    "defaults": {k: _get(spec, k) for k in SLIDERS},
+                    "defaults": {k: _get(spec, k) for k in sliders(spec)},
+                    "sliders": sliders(spec),
                     "episode": maps[name],
                 }
                 for name, spec in specs.items()
             },
-            "sliders": SLIDERS,
             "limits": vars(runs.limits),
         }
 

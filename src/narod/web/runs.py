@@ -42,15 +42,10 @@ SERIES = (
     "legitimacy_civil",
 )
 
-# The parameters the page exposes, with their ranges: nothing else may be set from a request.
+# The parameters the page exposes for every episode, with their ranges; each episode adds the
+# sizes of its own inputs (see :func:`sliders`). Nothing else may be set from a request.
 SLIDERS: dict[str, dict[str, float]] = {
     "city.scale": {"min": 0.001, "max": 1.0, "step": 0.001, "label": "agents per person"},
-    "inputs.walkout.size": {
-        "min": 0,
-        "max": 20000,
-        "step": 500,
-        "label": "women who walk out first",
-    },
     "bread.shortage": {"min": 0.0, "max": 1.0, "step": 0.05, "label": "bread shortage"},
     "legitimacy.civil": {"min": 0.0, "max": 0.9, "step": 0.05, "label": "civilians' legitimacy"},
     "strength.police": {"min": 0.5, "max": 5.0, "step": 0.5, "label": "police strength (x)"},
@@ -62,13 +57,32 @@ SLIDERS: dict[str, dict[str, float]] = {
         "step": 0.05,
         "label": "soldiers' mutiny threshold",
     },
+    "command.dependence": {
+        "min": 0.0,
+        "max": 1.0,
+        "step": 0.05,
+        "label": "army command's dependence on the ruler",
+    },
 }
+
+
+def sliders(spec: Spec) -> dict[str, dict[str, float]]:
+    """The page's sliders for an episode: the common ones, and the size of each input that has one
+    (from none to three times the record's)."""
+    out = dict(SLIDERS)
+    for name, item in spec.inputs.items():
+        size = getattr(item, "size", None)
+        if size:
+            step = max(1, round(size / 40))
+            label = f"{name.replace('_', ' ')}: {item.type.replace('_', ' ')} size"
+            out[f"inputs.{name}.size"] = {"min": 0, "max": 3 * size, "step": step, "label": label}
+    return out
 
 
 @dataclass
 class Limits:
     max_agents: int = 3_000_000
-    max_ticks: int = 336
+    max_ticks: int = 864  # 18 days
     max_runs: int = 2
 
 
@@ -129,18 +143,20 @@ class Runs:
 
     def spec_for(self, scenario: str, variant: str | None, params: dict[str, float]) -> Spec:
         """Validate a request with the scenario schema and the server's limits."""
-        if scenario not in city_specs():
+        specs = city_specs()
+        if scenario not in specs:
             raise ScenarioError(
-                scenario, None, "unknown scenario; expected one of: " + ", ".join(city_specs())
+                scenario, None, "unknown scenario; expected one of: " + ", ".join(specs)
             )
+        allowed = sliders(specs[scenario])
         for key, value in params.items():
-            if key not in SLIDERS:
+            if key not in allowed:
                 raise ScenarioError(
                     scenario,
                     key,
-                    "not a parameter the explorer may set; expected one of: " + ", ".join(SLIDERS),
+                    "not a parameter the explorer may set; expected one of: " + ", ".join(allowed),
                 )
-            bounds = SLIDERS[key]
+            bounds = allowed[key]
             if not bounds["min"] <= value <= bounds["max"]:
                 raise ScenarioError(
                     scenario,

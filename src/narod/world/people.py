@@ -22,7 +22,7 @@ from narod.world.units import Unit
 WORKER, STUDENT, RESIDENT, VANGUARD = 0, 1, 2, 3
 HOME, STRIKING, STREET, ARRESTED, WOUNDED, KILLED = 0, 1, 2, 3, 4, 5
 # Force kinds and states.
-SOLDIER, OFFICER, POLICE, CAVALRY = 0, 1, 2, 3
+SOLDIER, OFFICER, POLICE, CAVALRY, IRREGULAR = 0, 1, 2, 3, 4
 LOYAL, WAVERING, MUTINIED, NEUTRAL, TURNED, ROUTED = 0, 1, 2, 3, 4, 5
 F_ARRESTED, F_WOUNDED, F_KILLED = 6, 7, 8
 
@@ -78,6 +78,7 @@ class Layout:
     company_unit: np.ndarray
     stations: list[str]
     station_site: np.ndarray
+    irregular_units: list[str]  # the ``unit`` index of an irregular is its place here
 
 
 def _count(size: float, scale: float) -> int:
@@ -98,6 +99,7 @@ def build_people(
     infantry = [u for u in units if u.role == "infantry" and u.strength > 0]
     police_units = [u for u in units if u.role == "police" and u.strength > 0]
     riders = [u for u in units if u.role == "cavalry" and u.strength > 0]
+    hired = [u for u in units if u.role == "irregulars" and u.strength > 0]
     districts = city.districts
     traits = spec.people
 
@@ -193,6 +195,7 @@ def build_people(
     for group, code, multiplier, switch in (
         (police_units, POLICE, strength.police, spec.police.enabled),
         (riders, CAVALRY, strength.cavalry, spec.cavalry.enabled),
+        (hired, IRREGULAR, strength.irregulars, spec.irregulars.enabled),
     ):
         for s, unit in enumerate(group):
             n = _count(unit.strength * multiplier, scale) if switch else 0
@@ -230,6 +233,7 @@ def build_people(
         company_unit=np.asarray(company_unit, np.int16),
         stations=[u.home for u in police_units],
         station_site=np.asarray([city.index(u.home) for u in police_units], np.int16),
+        irregular_units=[u.id for u in hired],
     )
     return civilians, forces, layout
 
@@ -251,10 +255,15 @@ def force_counts(forces: Forces, n_sites: int) -> dict[str, np.ndarray]:
         "loyal": at(soldier & (f.state == LOYAL)),
         "deployed": at(soldier & loyal & (f.loc != f.home)),
         "mutineers": at(soldier & (f.state == MUTINIED)),
+        "irregulars": at((f.kind == IRREGULAR) & (f.state == LOYAL) & (f.loc != f.home)),
     }
 
 
 def loyal_force(forces: Forces) -> int:
-    """The authority's loyal armed force: every loyal member, and wavering soldiers and police."""
+    """The authority's loyal armed force: every loyal member, and wavering soldiers and police.
+
+    Hired irregulars are not of it: the authority does not hold the city with them.
+    """
     f = forces
-    return int(np.sum((f.state == LOYAL) | ((f.state == WAVERING) & (f.kind != CAVALRY))))
+    held = (f.state == LOYAL) | ((f.state == WAVERING) & (f.kind != CAVALRY))
+    return int(np.sum(held & (f.kind != IRREGULAR)))

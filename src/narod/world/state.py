@@ -53,6 +53,8 @@ class Casualties:
     wounded_police: int = 0
     killed_soldiers: int = 0
     wounded_soldiers: int = 0
+    killed_irregulars: int = 0
+    wounded_irregulars: int = 0
     arrested: int = 0
 
 
@@ -70,6 +72,7 @@ class CityState:
     scale: float
     # Per site, this tick.
     counts: np.ndarray  # crowd, women, armed, kin, old
+    occupied: np.ndarray  # a square held overnight by the crowd
     tally: np.ndarray  # what happened to the crowd: killed, wounded, arrested, dispersed, armed
     crossed: np.ndarray  # crowd members who crossed the ice beside a held bridge
     site_outcome: np.ndarray  # chances per crowd member, the columns of ``tally``
@@ -96,6 +99,7 @@ class CityState:
     taken: np.ndarray
     wrecked: np.ndarray  # per police station of the layout
     factory_xy: np.ndarray
+    gathering_sites: np.ndarray  # the sites of city.gathering
     workers: int
     garrison: int
     initial_loyal: int
@@ -104,6 +108,10 @@ class CityState:
     new_day: bool = True  # this tick starts a day (the run sets it)
     level: int = POLICE_ONLY
     collapse_tick: int | None = None
+    fell_how: str = "melted_away"  # or "removed_by_command" (see narod.results.outcome)
+    command: int = 0  # the armed forces' command: obeys, stands aside, removed the ruler
+    evenings_aside: int = 0
+    mass_peak: float = 0.0  # the day's largest street crowd, for the command (agents)
     legit_civil: float = 0.0
     legit_troops: float = 0.0
     fear: float = 0.0

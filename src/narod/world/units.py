@@ -2,7 +2,8 @@
 
 Every rule of the city model refers to a unit's *role*, never to its name: ``police`` (disperse,
 arrest, are routed, never won over), ``cavalry`` (ordered to charge; may hold back or turn),
-``infantry`` (posted, ordered to fire, may mutiny, company by company).
+``infantry`` (posted, ordered to fire, may mutiny, company by company), ``irregulars`` (hired men
+sent against a crowd by an input; they break as police do).
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from pathlib import Path
 from narod.errors import ScenarioError
 from narod.world.places import City, number, read_rows
 
-ROLES = ("police", "cavalry", "infantry")
-HOMES = {"police": ("police_station",), "cavalry": ("barracks",), "infantry": ("barracks",)}
+ROLES = ("police", "cavalry", "infantry", "irregulars")
+HOMES = {
+    "police": ("police_station",),
+    "cavalry": ("barracks",),
+    "infantry": ("barracks",),
+    "irregulars": ("district",),
+}
 COLUMNS = (
     "id",
     "role",

@@ -21,8 +21,9 @@ async function init() {
 function buildSliders() {
   const box = document.getElementById("sliders");
   box.innerHTML = "";
-  const defaults = META.scenarios[document.getElementById("scenario").value].defaults;
-  for (const [key, s] of Object.entries(META.sliders)) {
+  const scenario = META.scenarios[document.getElementById("scenario").value];
+  const defaults = scenario.defaults;
+  for (const [key, s] of Object.entries(scenario.sliders)) {
     const label = document.createElement("label");
     const value = key === "city.scale" ? 0.01 : defaults[key];
     label.innerHTML = `<span>${s.label} <output></output></span>`;
