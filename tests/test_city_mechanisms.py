@@ -7,8 +7,10 @@ import narod
 from narod.errors import ScenarioError
 from narod.mechanisms import (
     agitation,
+    allegiance,
     arms,
     cavalry,
+    combat,
     command,
     defection,
     firing,
@@ -20,6 +22,7 @@ from narod.mechanisms import (
     marching,
     objectives,
     occupation,
+    operations,
     parties,
     police,
     regime,
@@ -513,3 +516,76 @@ def test_troops_called_out_by_an_input_go_to_their_posts_and_their_command_meets
     assert state.level == TROOPS and np.any((f.kind == pp.SOLDIER) & (f.loc != f.home))
     events = [r.event for r in state.reports]
     assert events[0] == "army_deployed" and "command_stands_aside" in events
+
+
+# ----------------------------------------------------------------------------- organised groups
+RISING = {"inputs.rising.enabled": True}
+
+
+def test_attackers_storm_at_the_assault_ratio_and_fire_kills_in_proportion():
+    assert combat.storming(300, 100, 3.0) and not combat.storming(299, 100, 3.0)
+    assert combat.storming(3, 0, 3.0) and not combat.storming(0, 10, 3.0)
+    rng = G(0)
+    few = sum(combat.hits(10, 0.01, 1.5, rng)[0] for _ in range(2000))
+    many = sum(combat.hits(100, 0.01, 1.5, rng)[0] for _ in range(2000))
+    assert 150 < few < 250 and 1800 < many < 2200  # 0.1 and 1 killed per tick on average
+
+
+def test_an_operation_takes_its_places_in_order_and_the_seat_falling_is_a_surrender():
+    run = _toy(**RISING)
+    events = run.outcome.events
+    sent = events["operation"][0]
+    assert sent == 2 * 48 + 4  # day 3, 02:00
+    assert sent <= events["objective_taken@telegraph"][0] < events["objective_taken@hall"][0]
+    assert run.outcome.collapse_tick == events["authority_surrenders"][0]
+    assert run.outcome.fell_how == "surrendered"
+    quiet = _toy().outcome
+    assert "operation" not in quiet.events and "objective_taken" not in quiet.events
+
+
+def test_a_few_insurgents_besiege_a_strongly_held_seat_without_taking_it():
+    run = _toy(**RISING, **{"strength.organised": 0.05, "strength.defenders": 3.0})  # 15 vs 180
+    events = run.outcome.events
+    assert "objective_taken@telegraph" in events  # 15 outnumber its guard of 5
+    assert "objective_taken@hall" not in events and "assault" not in events
+    assert run.outcome.collapse_tick is None
+
+
+def test_a_units_vote_takes_its_obeying_men_over_but_each_marches_only_if_willing():
+    spec = narod.load_scenario(TOY, **RISING, **{"inputs.vote.enabled": True, "city.scale": 0.5})
+    state = build_state(spec, 2)
+    f = state.forces
+    foot = f.uid == state.layout.unit_ids.index("u_foot")
+    state.tick = 48 + 40  # day 2, 20:00: the vote
+    allegiance.resolutions(state, spec)
+    assert np.all(f.state[foot] == pp.TURNED)
+    assert pp.loyal_force(f) < foot.sum()  # they are no longer the authority's
+    state.tick = 2 * 48 + 4  # day 3, 02:00: the rising
+    f.pressure[foot] = spec.defection.threshold_mean  # days of talk with the crowds
+    operations.orders(state, spec)
+    reds = f.kind == pp.ORGANISED
+    assert np.all(f.target[reds] >= 0)  # the organised all go
+    going = int(np.sum(f.target[foot] >= 0))
+    assert 0 < going < foot.sum()  # a vote is not every man's will
+    neutral = narod.load_scenario(
+        TOY, **{"inputs.vote.enabled": True, "inputs.vote.side": "neutral"}
+    )
+    state = build_state(neutral, 2)
+    state.tick = 48 + 40
+    allegiance.resolutions(state, neutral)
+    foot = state.forces.uid == state.layout.unit_ids.index("u_foot")
+    assert np.all(state.forces.state[foot] == pp.NEUTRAL)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("inputs.rising.units", ["u_police"], "expected a unit of role organised"),
+        ("inputs.vote.units", ["u_nobody"], "no unit of forces.csv"),
+        ("inputs.rising.targets", ["nowhere"], "names no place"),
+    ],
+)
+def test_inputs_naming_units_or_places_are_checked(key, value, message):
+    spec = narod.load_scenario(TOY, **{key: value})
+    with pytest.raises(ScenarioError, match=message):
+        build_state(spec, 0)

@@ -15,6 +15,7 @@ from narod.world.people import (
     LOYAL,
     NEUTRAL,
     OFFICER,
+    ORGANISED,
     POLICE,
     SOLDIER,
     WAVERING,
@@ -61,10 +62,10 @@ def deploy(s: CityState, spec: Spec) -> None:
 
 def stand_down(s: CityState) -> None:
     """Every force still obeying goes back to barracks or station (hired men keep to their
-    own hours, see :mod:`narod.mechanisms.irregulars`)."""
+    own hours, see :mod:`narod.mechanisms.irregulars`, and insurgents their plan)."""
     f = s.forces
     loyal = (f.state == LOYAL) | (f.state == WAVERING) | (f.state == NEUTRAL)
-    loyal &= f.kind != IRREGULAR
+    loyal &= (f.kind != IRREGULAR) & (f.kind != ORGANISED)
     f.loc[loyal] = f.home[loyal]
 
 

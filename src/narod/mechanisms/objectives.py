@@ -2,7 +2,9 @@
 
 An episode's ``places.csv`` gives each objective its guard (persons) and its effect: ``arms:N``
 (its rifles arm the crowd there), ``free_prisoners:N`` (its prisoners, and the run's detainees,
-walk free) or ``wreck`` (a police station; wrecked when its police are gone and a crowd comes).
+walk free), ``seat`` (the authority's seat: when it falls, the authority has surrendered) or
+``wreck`` (a police station; wrecked when its police are gone and a crowd comes). A place an
+operation targets or defenders hold is an objective too.
 Mutineers march on the objectives still held; each falls on its own, when the mutineers and
 armed men at its site outnumber its guard.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from narod.mechanisms.deployment import stand_down
 from narod.scenario.schema import Spec
 from narod.world.people import ARRESTED, F_ARRESTED, HOME, MUTINIED, force_counts
 from narod.world.state import ARMED, CROWD, P_ARM, CityState
@@ -38,11 +41,21 @@ def march(s: CityState, spec: Spec) -> None:
 
 
 def take(s: CityState, spec: Spec) -> None:
-    """Objectives whose guard is outnumbered fall; the rifles handed out run down the stock."""
-    attackers = s.force_at["mutineers"] + s.counts[:, ARMED]
-    if spec.arms.enabled:
-        _seize_arms(s, attackers)
-        _open_prisons(s, attackers, spec)
+    """Objectives whose guard is outnumbered fall; the rifles handed out run down the stock.
+
+    A place held by defenders (role ``defenders``) falls only by combat
+    (:mod:`narod.mechanisms.combat`); the others fall to numbers, against their ``guard``.
+    """
+    attackers = s.force_at["mutineers"] + s.counts[:, ARMED] + s.force_at["insurgents"]
+    for effect, switch in (("arms", spec.arms), ("free_prisoners", spec.arms),
+                           ("seat", spec.combat), ("", spec.combat)):  # fmt: skip
+        if not switch.enabled:
+            continue
+        for i in _objectives_of(s, effect):
+            site = int(s.objective_site[i])
+            guard = s.city.place(s.objectives[i]).guard * s.scale
+            if not (s.taken[i] or s.defended[i]) and attackers[site] > guard:
+                fall(s, i, attackers[site])
     s.stock = np.maximum(0.0, s.stock - s.tally[:, P_ARM])
     _wreck_stations(s, spec)
 
@@ -51,35 +64,40 @@ def _objectives_of(s: CityState, effect: str) -> list[int]:
     return [i for i, pid in enumerate(s.objectives) if s.city.place(pid).effect_kind == effect]
 
 
-def _seize_arms(s: CityState, attackers: np.ndarray) -> None:
-    for i in _objectives_of(s, "arms"):
-        place = s.city.place(s.objectives[i])
-        site = int(s.objective_site[i])
-        if s.taken[i] or not attackers[site] > place.guard * s.scale:
-            continue
-        s.taken[i] = True
+def fall(s: CityState, i: int, attackers: float) -> None:
+    """Objective ``i`` falls to ``attackers`` (agents); its effect follows."""
+    place = s.city.place(s.objectives[i])
+    site = int(s.objective_site[i])
+    effect = place.effect_kind
+    if effect == "free_prisoners":
+        _open_prison(s, i, place)
+        return
+    s.taken[i] = True
+    if effect == "arms":
         s.stock[site] += place.effect_amount * s.scale
-        s.report("arms_seized", place.id, attackers[site], "crowd")
+        s.report("arms_seized", place.id, attackers, "crowd")
+        return
+    s.report("objective_taken", place.id, attackers, "insurgents", data={"place": place.name})
+    if effect == "seat" and s.standing:
+        s.collapse_tick, s.fell_how = s.tick, "surrendered"
+        s.report("authority_surrenders", place.id, attackers, "regime")
+        stand_down(s)
 
 
-def _open_prisons(s: CityState, attackers: np.ndarray, spec: Spec) -> None:
+def _open_prison(s: CityState, i: int, place) -> None:
     """Each prison falls on its own. The run's detainees are held in the prisons still standing,
     spread evenly: a prison that falls frees its share of them, and its own prisoners."""
     p, f = s.people, s.forces
-    for i in _objectives_of(s, "free_prisoners"):
-        place = s.city.place(s.objectives[i])
-        if s.taken[i] or not attackers[s.objective_site[i]] > place.guard * s.scale:
-            continue
-        standing = sum(not s.taken[j] for j in _objectives_of(s, "free_prisoners"))
-        s.taken[i] = True
-        civilians = np.flatnonzero(p.state == ARRESTED)
-        civilians = civilians[s.rng.random(civilians.size) < 1 / standing]
-        soldiers = np.flatnonzero(f.state == F_ARRESTED)
-        soldiers = soldiers[s.rng.random(soldiers.size) < 1 / standing]
-        p.state[civilians] = HOME
-        f.state[soldiers] = MUTINIED
-        freed = civilians.size + soldiers.size + round(place.effect_amount * s.scale)
-        s.report("prisoners_freed", place.id, freed, "crowd")
+    standing = sum(not s.taken[j] for j in _objectives_of(s, "free_prisoners"))
+    s.taken[i] = True
+    civilians = np.flatnonzero(p.state == ARRESTED)
+    civilians = civilians[s.rng.random(civilians.size) < 1 / standing]
+    soldiers = np.flatnonzero(f.state == F_ARRESTED)
+    soldiers = soldiers[s.rng.random(soldiers.size) < 1 / standing]
+    p.state[civilians] = HOME
+    f.state[soldiers] = MUTINIED
+    freed = civilians.size + soldiers.size + round(place.effect_amount * s.scale)
+    s.report("prisoners_freed", place.id, freed, "crowd")
 
 
 def _wreck_stations(s: CityState, spec: Spec) -> None:

@@ -7,16 +7,17 @@ phases, one or a few per mechanism module. Each tick runs every phase in this or
    the riders' day counted, hardship, yesterday's strikers home, lockouts, fear and fraternization
    fade, routed police return;
 2. the day: guilt felt at reveille, forces to posts and back, curfews and cuts declared, troops
-   called out, hired men sent in, walkouts, calls to demonstrate, strike decisions;
+   called out, hired men sent in, resolutions of allegiance, operations ordered, walkouts, calls
+   to demonstrate, strike decisions;
 3. each site: police, hired men, riders, fraternization, orders to fire, return fire, mutiny,
-   officers, suppression, mutineers on the march, arms, objectives, curfew, the crowd's
-   chances, bridges held;
+   officers, suppression, mutineers and insurgents on the march, arms, combat over held places,
+   objectives, curfew, the crowd's chances, bridges held;
 4. squares held for the night, the civilians' pass, legitimacy, fear, the city command's and the
    armed forces' command's evening reviews, orders to fire, collapse, the strike's level.
 
 No phase sets an outcome: the authority falls only when the mechanisms leave it without a loyal
-armed force, or when its armed forces' command removes the ruler. The record (series, tables,
-chronicle) is built from the state and the phases' reports.
+armed force, when its armed forces' command removes the ruler, or when its seat is taken. The
+record (series, tables, chronicle) is built from the state and the phases' reports.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ import numpy as np
 from narod.errors import ScenarioError
 from narod.mechanisms import (
     agitation,
+    allegiance,
     arms,
     bridges,
     cavalry,
+    combat,
     command,
     crowd_outcomes,
     defection,
@@ -48,6 +51,7 @@ from narod.mechanisms import (
     objectives,
     occupation,
     officers,
+    operations,
     parties,
     police,
     regime,
@@ -59,7 +63,7 @@ from narod.scenario.city_schema import Calendar
 from narod.scenario.episode import episode_folder, episode_info, read_narration
 from narod.scenario.schema import Spec
 from narod.world import people as pp
-from narod.world.places import SITE_KINDS, build_city
+from narod.world.places import PLACE_KINDS, SITE_KINDS, build_city
 from narod.world.state import CROWD, N_OUTCOMES, CityState, Report
 from narod.world.units import read_units
 
@@ -83,6 +87,8 @@ DAY: tuple[Phase, ...] = (
     inputs.declared,
     inputs.deploy_troops,
     irregulars.orders,
+    allegiance.resolutions,
+    operations.orders,
     inputs.walkouts,
     inputs.demonstrations,
     strike.phase,
@@ -98,7 +104,9 @@ SITES: tuple[Phase, ...] = (
     officers.phase,
     defection.suppression,
     objectives.march,
+    operations.march,
     arms.phase,
+    combat.phase,
     objectives.take,
     inputs.curfew,
     crowd_outcomes.phase,
@@ -131,7 +139,7 @@ class CityRecord:
     folder: Path  # the episode's folder: its record, observables and milestones
     population: float  # residents (persons)
     garrison: float  # infantry (persons)
-    insurgents_killed: float  # members of organised groups (persons)
+    insurgents_killed: float  # the vanguard's members, counted among civilians (persons)
     insurgents_wounded: float
 
 
@@ -161,6 +169,9 @@ def check_places_named(spec: Spec, city, folder: Path) -> None:
                 named.append((f"inputs.{name}.places[{i}]", place, ("district",)))
         elif item.type == "irregulars":
             named.append((f"inputs.{name}.target", item.target, SITE_KINDS))
+        elif item.type == "operation":
+            for i, place in enumerate(item.targets):
+                named.append((f"inputs.{name}.targets[{i}]", place, PLACE_KINDS))
     for key, place_id, kinds in named:
         try:
             kind = city.place(place_id).kind
@@ -172,13 +183,36 @@ def check_places_named(spec: Spec, city, folder: Path) -> None:
 
 
 def check_units_named(spec: Spec, units, folder: Path) -> None:
-    """Every unit an input sends in is a unit of ``forces.csv`` with the role it needs."""
+    """Every unit an input names is a unit of ``forces.csv`` with a role it can use."""
     roles = {u.id: u.role for u in units}
+    usable = {"irregulars": ("irregulars",), "allegiance": ("infantry", "cavalry", "police"),
+              "operation": ("organised", "infantry", "cavalry")}  # fmt: skip
     for name, item in spec.inputs.items():
-        if item.type == "irregulars" and roles.get(item.unit) != "irregulars":
-            got = f"a {roles[item.unit]} unit" if item.unit in roles else "no unit of forces.csv"
-            expected = f"expected a unit of role irregulars; {item.unit!r} is {got}"
-            raise ScenarioError(str(folder / "episode.toml"), f"inputs.{name}.unit", expected)
+        if item.type not in usable:
+            continue
+        named = [("unit", item.unit)] if item.type == "irregulars" else [
+            (f"units[{i}]", u) for i, u in enumerate(item.units)]  # fmt: skip
+        for key, unit in named:
+            if roles.get(unit) not in usable[item.type]:
+                got = f"a {roles[unit]} unit" if unit in roles else "no unit of forces.csv"
+                expected = (
+                    f"expected a unit of role {' or '.join(usable[item.type])}; {unit!r} is {got}"
+                )
+                raise ScenarioError(str(folder / "episode.toml"), f"inputs.{name}.{key}", expected)
+
+
+def objectives_of(spec: Spec, city, units) -> list:
+    """The places that can be taken: those with an effect other than a station's wreck, those
+    defenders hold and those an operation targets, in the order of ``places.csv``."""
+    held = {u.home for u in units if u.role == "defenders"}
+    targeted = {
+        t for item in spec.inputs.values() if item.type == "operation" for t in item.targets
+    }
+    return [
+        p
+        for p in city.places
+        if p.effect_kind in ("arms", "free_prisoners", "seat") or p.id in held | targeted
+    ]
 
 
 def build_state(spec: Spec, seed: int) -> CityState:
@@ -192,10 +226,11 @@ def build_state(spec: Spec, seed: int) -> CityState:
     people, forces, layout = pp.build_people(spec, city, units, rng)
     n_sites = len(city.sites)
     factories = city.of_kind("factory")
-    objective_places = [p for p in city.places if p.effect_kind in ("arms", "free_prisoners")]
+    objective_places = objectives_of(spec, city, units)
+    held = {u.home for u in units if u.role == "defenders" and u.strength > 0}
     n_units = max(len(layout.units), 1)
     n_companies = max(len(layout.company_unit), 1)
-    return CityState(
+    state = CityState(
         folder=folder,
         calendar=spec.calendar,
         city=city,
@@ -227,6 +262,7 @@ def build_state(spec: Spec, seed: int) -> CityState:
         objectives=[p.id for p in objective_places],
         objective_site=np.asarray([city.index(p.id) for p in objective_places], np.int16),
         taken=np.zeros(len(objective_places), np.bool_),
+        defended=np.asarray([p.id in held for p in objective_places], np.bool_),
         wrecked=np.zeros(len(layout.stations), np.bool_),
         gathering_sites=np.asarray([city.index(g) for g in spec.city.gathering], int),
         factory_xy=np.asarray([[p.lon, p.lat] for p in factories], float).reshape(-1, 2),
@@ -237,6 +273,11 @@ def build_state(spec: Spec, seed: int) -> CityState:
         legit_civil=spec.legitimacy.civil,
         legit_troops=spec.legitimacy.troops,
     )
+    for u in units:  # defenders stand for the place they hold
+        if u.role == "defenders" and u.id in layout.unit_ids:
+            men = forces.uid == layout.unit_ids.index(u.id)
+            forces.target[men] = [p.id for p in objective_places].index(u.home)
+    return state
 
 
 class CityRun:
@@ -316,9 +357,9 @@ class CityRun:
         t = s.tick  # the state after t ticks: row 0 is the start, hour 24.0 ends a day
         per_day, hours = s.calendar.ticks_per_day, s.calendar.hours_per_tick
         killed = cas.killed_civilians + cas.killed_police + cas.killed_soldiers
-        killed += cas.killed_irregulars
+        killed += cas.killed_irregulars + cas.killed_insurgents
         wounded = cas.wounded_civilians + cas.wounded_police + cas.wounded_soldiers
-        wounded += cas.wounded_irregulars
+        wounded += cas.wounded_irregulars + cas.wounded_insurgents
         crowd = s.counts[:, CROWD]
         row = {
             "tick": t,
@@ -347,6 +388,8 @@ class CityRun:
             "wounded_police": cas.wounded_police / scale,
             "wounded_soldiers": cas.wounded_soldiers / scale,
             "killed_irregulars": cas.killed_irregulars / scale,
+            "killed_insurgents": cas.killed_insurgents / scale,
+            "wounded_insurgents": cas.wounded_insurgents / scale,
             "wounded_irregulars": cas.wounded_irregulars / scale,
             "irregulars_active": n(irregular & (f.state == pp.LOYAL) & (f.loc != f.home)),
             "crowd_at_gathering": float(crowd[s.gathering_sites].sum()) / scale,

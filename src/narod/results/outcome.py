@@ -3,8 +3,8 @@ every episode.
 
 ``authority_fell`` and ``how``: the authority falls when its loyal armed force has melted away
 (``"melted_away"``) or when its armed forces' command removes the ruler
-(``"removed_by_command"``, :mod:`narod.mechanisms.command`); ``"surrendered"`` belongs to a
-mechanism no episode uses yet and never appears today.
+(``"removed_by_command"``, :mod:`narod.mechanisms.command`) or when its seat is taken
+(``"surrendered"``, :mod:`narod.mechanisms.objectives`).
 ``ended_day`` is the day the contest ended: the day the authority fell, or, when it stood, the
 first day from which nobody was on strike, in the street or in mutiny to the end of the run
 (the insurgents defeated or dispersed); ``null`` if it was still open when the run ended.
@@ -26,14 +26,15 @@ KEYS = ("episode", "seed", "scale", "authority_fell", "how", "fell_day", "fell_h
         "ended_day", "peak_on_streets", "peak_participants", "killed", "wounded")  # fmt: skip
 
 
-def _toll(series: dict[str, np.ndarray], what: str, insurgents: float) -> dict[str, float]:
+def _toll(series: dict[str, np.ndarray], what: str, vanguard: float) -> dict[str, float]:
+    """By side; the vanguard's members are counted among the civilians in the series."""
     last = {k: float(v[-1]) for k, v in series.items()}
     toll = {
-        "civilians": last[f"{what}_civilians"] - insurgents,
+        "civilians": last[f"{what}_civilians"] - vanguard,
         "police": last[f"{what}_police"],
         "soldiers": last[f"{what}_soldiers"],
         "irregulars": last[f"{what}_irregulars"],
-        "insurgents": insurgents,
+        "insurgents": vanguard + last[f"{what}_insurgents"],
     }
     toll = {k: round(v) for k, v in toll.items()}
     return {**toll, "total": sum(toll.values())}

@@ -82,6 +82,8 @@ class Strength(Section):
     cavalry: float = pos("1 = the record")
     infantry: float = pos("1 = the record")
     irregulars: float = pos("1 = the record")
+    organised: float = pos("1 = the record")
+    defenders: float = pos("1 = the record")
 
 
 class Vanguard(Section):
@@ -161,6 +163,24 @@ class CommunicationsCutInput(Input):
         return (self.until_day, self.until_hour)
 
 
+class AllegianceInput(Input):
+    """A resolution of the record: units recognise the insurgents' authority, or declare
+    themselves neutral. Their men who still obey follow it (a vote decides the side, not what
+    each man then does)."""
+
+    type: Literal["allegiance"]
+    units: list[str] = Field(min_length=1, description="units of forces.csv")
+    side: Literal["insurgents", "neutral"]
+
+
+class OperationInput(Input):
+    """The insurgents' plan: units sent to take places, one after another as each falls."""
+
+    type: Literal["operation"]
+    units: list[str] = Field(min_length=1, description="organised units, or units gone over")
+    targets: list[str] = Field(min_length=1, description="places to take, in order")
+
+
 class DemonstrationInput(Input):
     """A call to demonstrate answered by its organisers' core, who march from their districts."""
 
@@ -198,6 +218,8 @@ AnyInput = Annotated[
     | CurfewInput
     | CommunicationsCutInput
     | DemonstrationInput
+    | AllegianceInput
+    | OperationInput
     | DeployTroopsInput
     | IrregularsInput,
     Field(discriminator="type"),
@@ -436,6 +458,13 @@ class Irregulars(Section):
     scare: float = frac("share of a crowd that flees per tick of an attack they are not swamped by")
 
 
+class Combat(Section):
+    """Armed men fighting over a place: assault, siege, desertion and surrender."""
+
+    enabled: bool
+    assault_ratio: float = pos("attackers per defender at which attackers storm the place")
+
+
 class Parties(Section):
     """Parties as organisations whose stance follows observed mobilisation with a lag."""
 
@@ -470,6 +499,7 @@ SECTIONS: dict[str, Any] = {
     "command": Command,
     "occupation": Occupation,
     "irregulars": Irregulars,
+    "combat": Combat,
 }
 CITY_SECTIONS = tuple(SECTIONS)
 EPISODE_SECTIONS = ("calendar", "city", "strength", "vanguard", "inputs")

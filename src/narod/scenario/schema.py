@@ -204,6 +204,7 @@ class Spec(Section):
     command: cs.Command | None = None
     occupation: cs.Occupation | None = None
     irregulars: cs.Irregulars | None = None
+    combat: cs.Combat | None = None
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named counterfactual overlays: {name: {key: value}}"
     )

@@ -22,7 +22,7 @@ from narod.world.units import Unit
 WORKER, STUDENT, RESIDENT, VANGUARD = 0, 1, 2, 3
 HOME, STRIKING, STREET, ARRESTED, WOUNDED, KILLED = 0, 1, 2, 3, 4, 5
 # Force kinds and states.
-SOLDIER, OFFICER, POLICE, CAVALRY, IRREGULAR = 0, 1, 2, 3, 4
+SOLDIER, OFFICER, POLICE, CAVALRY, IRREGULAR, ORGANISED, DEFENDER = 0, 1, 2, 3, 4, 5, 6
 LOYAL, WAVERING, MUTINIED, NEUTRAL, TURNED, ROUTED = 0, 1, 2, 3, 4, 5
 F_ARRESTED, F_WOUNDED, F_KILLED = 6, 7, 8
 
@@ -62,6 +62,8 @@ class Forces:
     threshold: np.ndarray
     comply: np.ndarray  # a rider's readiness to charge
     pressure: np.ndarray  # accumulated fraternization pressure
+    uid: np.ndarray  # the unit, an index into Layout.unit_ids
+    target: np.ndarray  # the objective an operation sent it to (index into the state's), -1 none
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Layout:
     stations: list[str]
     station_site: np.ndarray
     irregular_units: list[str]  # the ``unit`` index of an irregular is its place here
+    unit_ids: list[str]  # every unit of forces.csv that has men, in the order of ``Forces.uid``
 
 
 def _count(size: float, scale: float) -> int:
@@ -100,6 +103,8 @@ def build_people(
     police_units = [u for u in units if u.role == "police" and u.strength > 0]
     riders = [u for u in units if u.role == "cavalry" and u.strength > 0]
     hired = [u for u in units if u.role == "irregulars" and u.strength > 0]
+    organised = [u for u in units if u.role == "organised" and u.strength > 0]
+    defenders = [u for u in units if u.role == "defenders" and u.strength > 0]
     districts = city.districts
     traits = spec.people
 
@@ -175,7 +180,8 @@ def build_people(
     civilians.target[:] = np.asarray(targets, np.int16)[rng.integers(0, len(targets), n_c)]
 
     # Forces: soldiers and officers by unit and company, police by station, riders.
-    fk, funit, fcomp, ftrain, fhome = [], [], [], [], []
+    fk, funit, fcomp, ftrain, fhome, fuid = [], [], [], [], [], []
+    unit_ids: list[str] = []
     company_unit = []
     strength = spec.strength
     for u, unit in enumerate(infantry):
@@ -192,10 +198,14 @@ def build_people(
         fcomp.append(comp.astype(np.int32))
         ftrain.append(np.arange(n) < max(1, int(round(n * unit.training_share))))
         fhome.append(np.full(n, city.index(unit.home), np.int16))
+        fuid.append(np.full(n, len(unit_ids), np.int16))
+        unit_ids.append(unit.id)
     for group, code, multiplier, switch in (
         (police_units, POLICE, strength.police, spec.police.enabled),
         (riders, CAVALRY, strength.cavalry, spec.cavalry.enabled),
         (hired, IRREGULAR, strength.irregulars, spec.irregulars.enabled),
+        (organised, ORGANISED, strength.organised, spec.combat.enabled),
+        (defenders, DEFENDER, strength.defenders, spec.combat.enabled),
     ):
         for s, unit in enumerate(group):
             n = _count(unit.strength * multiplier, scale) if switch else 0
@@ -204,6 +214,8 @@ def build_people(
             fcomp.append(np.full(n, -1, np.int32))
             ftrain.append(np.zeros(n, bool))
             fhome.append(np.full(n, city.index(unit.home), np.int16))
+            fuid.append(np.full(n, len(unit_ids), np.int16))
+            unit_ids.append(unit.id)
     fkind = np.concatenate(fk) if fk else np.zeros(0, np.int8)
     n_f = fkind.size
     fhome_a = np.concatenate(fhome) if fhome else np.zeros(0, np.int16)
@@ -221,6 +233,8 @@ def build_people(
         threshold=rng.normal(d.threshold_mean, d.threshold_sd, n_f).astype(np.float32),
         comply=rng.normal(spec.cavalry.comply_mean, spec.cavalry.comply_sd, n_f).astype(np.float32),
         pressure=np.zeros(n_f, np.float32),
+        uid=np.concatenate(fuid) if fuid else np.zeros(0, np.int16),
+        target=np.full(n_f, -1, np.int16),
     )
     layout = Layout(
         factories=[f.id for f in factories],
@@ -234,6 +248,7 @@ def build_people(
         stations=[u.home for u in police_units],
         station_site=np.asarray([city.index(u.home) for u in police_units], np.int16),
         irregular_units=[u.id for u in hired],
+        unit_ids=unit_ids,
     )
     return civilians, forces, layout
 
@@ -256,14 +271,24 @@ def force_counts(forces: Forces, n_sites: int) -> dict[str, np.ndarray]:
         "deployed": at(soldier & loyal & (f.loc != f.home)),
         "mutineers": at(soldier & (f.state == MUTINIED)),
         "irregulars": at((f.kind == IRREGULAR) & (f.state == LOYAL) & (f.loc != f.home)),
+        "defenders": at((f.kind == DEFENDER) & (f.state == LOYAL)),
+        "insurgents": at(insurgent(f)),
     }
+
+
+def insurgent(f: Forces) -> np.ndarray:
+    """Armed men on an insurgents' operation: organised men, and soldiers who went over to the
+    insurgents' side by a resolution (see :mod:`narod.mechanisms.operations`)."""
+    organised = (f.kind == ORGANISED) & (f.state == LOYAL)
+    return (organised | (f.state == TURNED)) & (f.target >= 0)
 
 
 def loyal_force(forces: Forces) -> int:
     """The authority's loyal armed force: every loyal member, and wavering soldiers and police.
 
-    Hired irregulars are not of it: the authority does not hold the city with them.
+    Hired irregulars are not of it (the authority does not hold the city with them), nor are the
+    insurgents' organised groups.
     """
     f = forces
     held = (f.state == LOYAL) | ((f.state == WAVERING) & (f.kind != CAVALRY))
-    return int(np.sum(held & (f.kind != IRREGULAR)))
+    return int(np.sum(held & (f.kind != IRREGULAR) & (f.kind != ORGANISED)))

@@ -35,7 +35,7 @@ PLACE_KINDS = (
 )
 SITE_KINDS = ("district", "square", "street", "bridge")
 EDGE_KINDS = ("land", "bridge", "crossing")
-EFFECTS = ("arms", "free_prisoners", "wreck")  # what taking an objective does
+EFFECTS = ("arms", "free_prisoners", "wreck", "seat")  # what taking an objective does
 PLACE_COLUMNS = (
     "id",
     "kind",
@@ -66,7 +66,7 @@ class Place:
     share_women: float
     industry: str
     guard: float  # persons who hold it, for an objective
-    effect: str  # "", "wreck", or "arms:N" / "free_prisoners:N"
+    effect: str  # "", "wreck", "seat" (the authority's seat), or "arms:N" / "free_prisoners:N"
 
     @property
     def effect_kind(self) -> str:
@@ -165,11 +165,11 @@ def _place(path: Path, line: int, row: dict[str, str], districts: set[str]) -> P
         )
     effect = row["effect"].strip()
     kind, _, amount = effect.partition(":")
-    if effect and (kind not in EFFECTS or (kind != "wreck") != bool(amount)):
+    if effect and (kind not in EFFECTS or (kind not in ("wreck", "seat")) != bool(amount)):
         raise ScenarioError(
             str(path),
             where("effect"),
-            f"expected blank, wreck, arms:N or free_prisoners:N (got {effect!r})",
+            f"expected blank, wreck, seat, arms:N or free_prisoners:N (got {effect!r})",
         )
     if amount:
         number(path, line, "effect", amount)

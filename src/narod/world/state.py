@@ -55,6 +55,8 @@ class Casualties:
     wounded_soldiers: int = 0
     killed_irregulars: int = 0
     wounded_irregulars: int = 0
+    killed_insurgents: int = 0  # members of organised groups
+    wounded_insurgents: int = 0
     arrested: int = 0
 
 
@@ -97,6 +99,7 @@ class CityState:
     objectives: list[str]
     objective_site: np.ndarray
     taken: np.ndarray
+    defended: np.ndarray  # held by men of role defenders: it falls by combat only
     wrecked: np.ndarray  # per police station of the layout
     factory_xy: np.ndarray
     gathering_sites: np.ndarray  # the sites of city.gathering
@@ -108,7 +111,7 @@ class CityState:
     new_day: bool = True  # this tick starts a day (the run sets it)
     level: int = POLICE_ONLY
     collapse_tick: int | None = None
-    fell_how: str = "melted_away"  # or "removed_by_command" (see narod.results.outcome)
+    fell_how: str = "melted_away"  # "removed_by_command", "surrendered" (narod.results.outcome)
     command: int = 0  # the armed forces' command: obeys, stands aside, removed the ruler
     evenings_aside: int = 0
     mass_peak: float = 0.0  # the day's largest street crowd, for the command (agents)
@@ -125,6 +128,7 @@ class CityState:
     force_at: dict[str, np.ndarray] = field(default_factory=dict)  # per site, as the tick began
     hazard: np.ndarray = field(default_factory=lambda: np.zeros((0, N_OUTCOMES)))
     reports: list[Report] = field(default_factory=list)
+    plans: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # men, targets
 
     @property
     def n_sites(self) -> int:

@@ -3,7 +3,8 @@
 Every rule of the city model refers to a unit's *role*, never to its name: ``police`` (disperse,
 arrest, are routed, never won over), ``cavalry`` (ordered to charge; may hold back or turn),
 ``infantry`` (posted, ordered to fire, may mutiny, company by company), ``irregulars`` (hired men
-sent against a crowd by an input; they break as police do).
+sent against a crowd by an input; they break as police do), ``organised`` (armed insurgents who
+act on a plan of objectives), ``defenders`` (the authority's men holding one place).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from pathlib import Path
 from narod.errors import ScenarioError
 from narod.world.places import City, number, read_rows
 
-ROLES = ("police", "cavalry", "infantry", "irregulars")
+ROLES = ("police", "cavalry", "infantry", "irregulars", "organised", "defenders")
+HELD_KINDS = ("palace", "government", "arsenal", "railway_station", "prison", "barracks", "factory")
 HOMES = {
     "police": ("police_station",),
     "cavalry": ("barracks",),
     "infantry": ("barracks",),
     "irregulars": ("district",),
+    "organised": ("district", "barracks", "factory"),
+    "defenders": HELD_KINDS,  # the place they hold
 }
 COLUMNS = (
     "id",
