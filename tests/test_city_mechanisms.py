@@ -526,13 +526,14 @@ def test_attackers_storm_at_the_assault_ratio_and_fire_kills_in_proportion():
     assert combat.storming(300, 100, 3.0) and not combat.storming(299, 100, 3.0)
     assert combat.storming(3, 0, 3.0) and not combat.storming(0, 10, 3.0)
     rng = G(0)
-    few = sum(combat.hits(10, 0.01, 1.5, rng)[0] for _ in range(2000))
-    many = sum(combat.hits(100, 0.01, 1.5, rng)[0] for _ in range(2000))
-    assert 150 < few < 250 and 1800 < many < 2200  # 0.1 and 1 killed per tick on average
+    few = np.array([combat.hits(10, 0.01, 0.25, rng) for _ in range(4000)])
+    many = np.array([combat.hits(100, 0.01, 0.25, rng) for _ in range(4000)])
+    assert 350 < few.sum() < 450 and 3800 < many.sum() < 4200  # 0.1 and 1 hit per tick
+    assert 0.2 < many[:, 0].sum() / many.sum() < 0.3  # a quarter of those hit die
 
 
 def test_an_operation_takes_its_places_in_order_and_the_seat_falling_is_a_surrender():
-    run = _toy(**RISING)
+    run = _toy(**RISING, **{"strength.organised": 4.0})  # 1,200 red guards
     events = run.outcome.events
     sent = events["operation"][0]
     assert sent == 2 * 48 + 4  # day 3, 02:00
@@ -541,6 +542,17 @@ def test_an_operation_takes_its_places_in_order_and_the_seat_falling_is_a_surren
     assert run.outcome.fell_how == "surrendered"
     quiet = _toy().outcome
     assert "operation" not in quiet.events and "objective_taken" not in quiet.events
+
+
+def test_insurgents_who_storm_a_held_site_take_losses_flee_and_are_stormed_in_turn():
+    run = _toy(**RISING)  # 300 red guards against the posted police and troops
+    events = run.outcome.events
+    assert events["assault@d_south"][0] < events["insurgents_flee@d_south"][0]
+    assert "insurgents_stormed@d_south" in events  # the troops, under the order to fire
+    assert "objective_taken@hall" not in events and run.outcome.collapse_tick is None
+    active = np.asarray(run.column("insurgents_active"))
+    assert active.max() > 0 and active[-1] == 0  # the rising is over
+    assert max(run.column("killed_insurgents")) + max(run.column("wounded_insurgents")) > 0
 
 
 def test_a_few_insurgents_besiege_a_strongly_held_seat_without_taking_it():

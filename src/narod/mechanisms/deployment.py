@@ -1,7 +1,8 @@
 """The authority's plan for the day: forces to posts in the morning, back in the evening.
 
 Police hold the bridges and the gathering places; riders and troops join them once the command
-has called them out (see :mod:`narod.mechanisms.regime`). Training detachments go first.
+has called them out (see :mod:`narod.mechanisms.regime`), troops going first where insurgents
+stand. Training detachments go first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from narod.world.people import (
     POLICE,
     SOLDIER,
     WAVERING,
+    insurgent,
 )
 from narod.world.state import CAVALRY as CAVALRY_LEVEL
 from narod.world.state import TROOPS, CityState
@@ -29,6 +31,12 @@ def posts(s: CityState, spec: Spec) -> np.ndarray:
     bridges = [s.city.index(p.id) for p in s.city.of_kind("bridge")]
     targets = [s.city.index(t) for t in spec.city.gathering]
     return np.asarray(targets + bridges, np.int16)
+
+
+def insurgent_sites(s: CityState) -> np.ndarray:
+    """Sites where insurgents on an operation stand: troops are posted there first."""
+    f = s.forces
+    return np.unique(f.loc[insurgent(f)]).astype(np.int16)
 
 
 def deploy(s: CityState, spec: Spec) -> None:
@@ -57,6 +65,8 @@ def deploy(s: CityState, spec: Spec) -> None:
         order = np.lexsort((f.company, ~f.training))  # training detachments first
         order = order[soldier[order]]
         chosen = order[: int(round(spec.regime.deploy_share * s.garrison))]
+        fronts = insurgent_sites(s)
+        where = np.concatenate([fronts, where]) if fronts.size else where
         f.loc[chosen] = where[f.company[chosen] % where.size]
 
 

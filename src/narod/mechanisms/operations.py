@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from narod.mechanisms.allegiance import units_mask
+from narod.mechanisms.combat import holders
 from narod.mechanisms.defection import punishment, soldier_net
 from narod.scenario.schema import Spec
 from narod.world.people import LOYAL, ORGANISED, TURNED, insurgent, loyal_force
@@ -47,17 +48,21 @@ def orders(s: CityState, spec: Spec) -> None:
         plan = np.asarray([s.objectives.index(t) for t in item.targets], np.int16)
         s.plans.append((men, plan))
         f.target[men] = plan[0]
+        f.fires[men] = item.fire
         where = s.city.index(item.targets[0])
         s.report("operation", where, men.size, "insurgents", data={"place": item.targets[0]})
 
 
 def march(s: CityState, spec: Spec) -> None:
-    """Each plan's men head for its first place not yet taken, one site per tick."""
+    """Each plan's men head for its first place not yet taken, one site per tick; they do not
+    march on past a site the authority's armed men hold (see :mod:`narod.mechanisms.combat`)."""
     f = s.forces
+    held = np.bincount(f.loc[holders(f)], minlength=s.n_sites) > 0
     for men, plan in s.plans:
         open_ = plan[~s.taken[plan]]
         going = men[insurgent(f)[men]]
         if open_.size:
             f.target[going] = open_[0]
+        going = going[~held[f.loc[going]]]
         step = s.city.next_hop[s.objective_site[f.target[going]], f.loc[going]]
         f.loc[going] = np.where(step >= 0, step, f.loc[going])

@@ -388,6 +388,7 @@ class CityRun:
             "wounded_police": cas.wounded_police / scale,
             "wounded_soldiers": cas.wounded_soldiers / scale,
             "killed_irregulars": cas.killed_irregulars / scale,
+            "insurgents_active": n(pp.insurgent(f)),
             "killed_insurgents": cas.killed_insurgents / scale,
             "wounded_insurgents": cas.wounded_insurgents / scale,
             "wounded_irregulars": cas.wounded_irregulars / scale,

@@ -41,9 +41,11 @@ def _toll(series: dict[str, np.ndarray], what: str, vanguard: float) -> dict[str
 
 
 def _ended_day(reading: Reading) -> int | None:
-    """The first day from which the streets, the strike and the mutiny stayed empty."""
+    """The first day from which the streets, the strike, the mutiny and the insurgents'
+    operations stayed empty."""
     s = reading.series
     busy = (s["strikers"] > 0) | (s["on_streets"] > 0) | (s["soldiers_mutinied"] > 0)
+    busy |= s["insurgents_active"] > 0
     if busy[-1]:
         return None
     quiet_from = int(np.flatnonzero(busy)[-1]) + 1 if busy.any() else 0

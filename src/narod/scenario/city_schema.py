@@ -179,6 +179,7 @@ class OperationInput(Input):
     type: Literal["operation"]
     units: list[str] = Field(min_length=1, description="organised units, or units gone over")
     targets: list[str] = Field(min_length=1, description="places to take, in order")
+    fire: bool = Field(description="whether its orders let the men open fire when they storm")
 
 
 class DemonstrationInput(Input):

@@ -64,6 +64,7 @@ class Forces:
     pressure: np.ndarray  # accumulated fraternization pressure
     uid: np.ndarray  # the unit, an index into Layout.unit_ids
     target: np.ndarray  # the objective an operation sent it to (index into the state's), -1 none
+    fires: np.ndarray  # its operation's orders let it open fire
 
 
 @dataclass
@@ -235,6 +236,7 @@ def build_people(
         pressure=np.zeros(n_f, np.float32),
         uid=np.concatenate(fuid) if fuid else np.zeros(0, np.int16),
         target=np.full(n_f, -1, np.int16),
+        fires=np.zeros(n_f, bool),
     )
     layout = Layout(
         factories=[f.id for f in factories],
