@@ -545,10 +545,10 @@ def test_an_operation_takes_its_places_in_order_and_the_seat_falling_is_a_surren
 
 
 def test_insurgents_who_storm_a_held_site_take_losses_flee_and_are_stormed_in_turn():
-    run = _toy(**RISING)  # 300 red guards against the posted police and troops
+    run = _toy(**RISING)  # 300 red guards against the bridge picket, posted police and troops
     events = run.outcome.events
-    assert events["assault@d_south"][0] < events["insurgents_flee@d_south"][0]
-    assert "insurgents_stormed@d_south" in events  # the troops, under the order to fire
+    assert events["assault"][0] < events["insurgents_flee"][0]
+    assert "insurgents_stormed" in events  # the troops, under the order to fire
     assert "objective_taken@hall" not in events and run.outcome.collapse_tick is None
     active = np.asarray(run.column("insurgents_active"))
     assert active.max() > 0 and active[-1] == 0  # the rising is over
@@ -601,3 +601,27 @@ def test_inputs_naming_units_or_places_are_checked(key, value, message):
     spec = narod.load_scenario(TOY, **{key: value})
     with pytest.raises(ScenarioError, match=message):
         build_state(spec, 0)
+
+
+def test_reinforcements_are_not_in_the_city_until_they_arrive():
+    spec = narod.load_scenario(TOY)
+    state = build_state(spec, 0)
+    f = state.forces
+    relief = f.uid == state.layout.unit_ids.index("u_relief")
+    assert relief.any() and np.all(f.state[relief] == pp.ABSENT)
+    before = pp.loyal_force(f)
+    assert state.initial_loyal == before  # the collapse is measured on the force in the city
+    state.tick = 48 + 24  # day 2, 12:00
+    allegiance.reinforcements(state, spec)
+    assert np.all(f.state[relief] == pp.LOYAL) and pp.loyal_force(f) == before + relief.sum()
+    assert [r.event for r in state.reports] == ["reinforcements_arrive"]
+    off = narod.load_scenario(TOY, **{"inputs.relief.enabled": False})
+    assert not np.any(build_state(off, 0).forces.state == pp.ABSENT)
+
+
+def test_a_picket_holds_its_bridge_as_defenders_and_blocks_insurgents_there():
+    state = build_state(narod.load_scenario(TOY), 0)
+    f = state.forces
+    picket = f.uid == state.layout.unit_ids.index("u_line")
+    assert np.all(f.loc[picket] == state.city.index("br_river"))
+    assert np.all(combat.holders(f)[picket])  # they hold the bridge from the start

@@ -280,3 +280,27 @@ def test_places_named_in_the_episode_file_must_exist(tmp_path, capsys, old, new,
     edit(folder / "episode.toml", old, new)
     code, _, err = call_cli(["run", str(folder), "--out", str(tmp_path / "out")], capsys)
     assert code == 2 and message in err and not (tmp_path / "out").exists()
+
+
+def test_the_table_across_episodes_puts_the_runs_beside_the_records_outcome(tmp_path, capsys):
+    from narod.results.across import read_record_outcome, row
+
+    fell = {"authority_fell": True, "how": "surrendered", "fell_day": 2, "fell_hour": 3.0,
+            "peak_participants": 100, "killed": {"total": 5, "civilians": 1, "police": 1,
+                                                 "soldiers": 2, "insurgents": 1}}  # fmt: skip
+    stood = {**fell, "authority_fell": False, "how": None, "fell_day": None, "fell_hour": None}
+    r = row("x", [fell, fell, stood, stood], {"authority_fell": True, "fell_day": [2, 3]})
+    assert r["model_p_fell"] == 0.5 and r["model_how"] == "surrendered" and r["record_fell"]
+    assert r["model_fell_day"] == 2
+    assert (r["record_fell_day_low"], r["record_fell_day_high"]) == (2, 3)
+    assert r["record_killed_total_low"] is None  # the record does not say
+    record = read_record_outcome(builtin_episodes()["cairo-2011"])
+    assert record["how"] == "removed_by_command" and record["fell_day"] == 18
+    bad = copy_toy(tmp_path)
+    (bad / "outcome.toml").write_text('how = "fled"\n')
+    with pytest.raises(ScenarioError, match="outcome.toml: how"):
+        read_record_outcome(bad)
+    args = ["across", str(TOY), "--seeds", "2", "--workers", "0", "--set", "city.scale=0.2"]
+    code, text, err = call_cli([*args, "--out", str(tmp_path / "a")], capsys)
+    assert code == 0, err
+    assert "Across episodes" in text and (tmp_path / "a" / "across.md").read_text().count("|") > 10

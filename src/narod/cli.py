@@ -16,6 +16,7 @@ from rich.text import Text
 from narod.engine import simulate
 from narod.errors import NarodError
 from narod.results.city import tally
+from narod.results.files import write_atomic
 from narod.results.result import Result
 from narod.scenario.loading import (
     apply_overrides,
@@ -239,6 +240,41 @@ def compare(
     out.print(table)
     if out_dir is not None:
         out.print(f"wrote {feb.write_rows(out_dir / 'counterfactuals.csv', rows)}")
+
+
+@app.command()
+def across(
+    episodes: Annotated[
+        list[str] | None,
+        typer.Argument(help="Episodes, each optionally EPISODE:VARIANT (default: every episode)."),
+    ] = None,
+    seeds: Annotated[int, typer.Option(min=1, max=100_000, help="Seeds per episode.")] = 20,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write across.csv and across.md.")
+    ] = None,
+) -> None:
+    """One table across episodes: did the authority fall, how, when, who took part, who died."""
+    from narod import cli_city as feb
+    from narod.experiments.city import run_seeds
+    from narod.results.across import read_record_outcome, row
+    from narod.scenario.episode import builtin_episodes, episode_folder
+
+    rows = []
+    for name in episodes or list(builtin_episodes()):
+        scenario, _, variant = name.partition(":")
+        spec = _city_spec(scenario, set_, variant or None)
+        summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
+        record = read_record_outcome(episode_folder(spec.scenario.episode))
+        rows.append(row(name, [s.outcome for s in summaries], record))
+    out.print(feb.across_view(rows))
+    if out_dir is not None:
+        out.print(f"wrote {feb.write_rows(out_dir / 'across.csv', rows)}")
+        path, text = out_dir / "across.md", feb.across_markdown(rows)
+        write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        out.print(f"wrote {path}")
 
 
 @app.command()

@@ -175,6 +175,58 @@ def counterfactual_view(results: dict[str, list]) -> tuple[Table, list[dict]]:
     return table, rows
 
 
+ACROSS = (
+    ("authority fell", "p_fell", "fell"),
+    ("how", "how", "how"),
+    ("day", "fell_day", "fell_day"),
+    ("hour", "fell_hour", "fell_hour"),
+    ("took part (peak)", "peak_participants", "peak_participants"),
+    ("killed", "killed_total", "killed_total"),
+)
+
+
+def _across_cells(r: dict) -> list[tuple[str, str]]:
+    """(model, record) text for each column of the table across episodes."""
+
+    def span(key: str) -> str:
+        low, high = r[f"record_{key}_low"], r[f"record_{key}_high"]
+        if low is None:
+            return "-"
+        return _fmt(low) if low == high else f"{_fmt(low)}-{_fmt(high)}"
+
+    def interval(key: str) -> str:
+        if r[f"model_{key}"] is None:
+            return "-"
+        low, high = _fmt(r[f"model_{key}_low"]), _fmt(r[f"model_{key}_high"])
+        return f"{_fmt(r[f'model_{key}'])} ({low}-{high})"
+
+    fell = r["record_fell"]
+    cells = [(f"{r['model_p_fell']:.0%}", "-" if fell is None else ("yes" if fell else "no")),
+             (r["model_how"] or "-", r["record_how"] or "-")]  # fmt: skip
+    cells += [(interval(key), span(key)) for _, key, _ in ACROSS[2:]]
+    return cells
+
+
+def across_view(rows: list[dict]) -> Table:
+    """The table across episodes: the model (median, 90% interval) over the record."""
+    table = Table("episode", *(label for label, _, _ in ACROSS), title="Across episodes")
+    for r in rows:
+        cells = _across_cells(r)
+        table.add_row(f"{r['episode']}\n[dim]record[/dim]",
+                      *(f"{m}\n[dim]{rec}[/dim]" for m, rec in cells))  # fmt: skip
+    return table
+
+
+def across_markdown(rows: list[dict]) -> str:
+    """The same table in Markdown, for the docs: model, then record, per column."""
+    head = ["episode", "seeds"] + [f"{label}: model / record" for label, _, _ in ACROSS]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [f"{m} / {rec}" for m, rec in _across_cells(r)]
+        lines.append("| " + " | ".join([r["episode"], str(r["seeds"]), *cells]) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def write_rows(path: Path, rows: list[dict]) -> Path:
     """Write rows as CSV, complete or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)

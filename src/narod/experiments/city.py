@@ -24,6 +24,7 @@ from narod.results.city import (
     validation_rows,
     verdict,
 )
+from narod.results.outcome import outcome as outcome_record
 from narod.scenario.episode import episode_folder
 from narod.scenario.schema import Spec
 
@@ -38,6 +39,7 @@ class Summary:
     collapse_day: int | None
     killed: float
     peak_strikers: float
+    outcome: dict  # the run's outcome.json (narod.results.outcome)
 
 
 def summarise(spec: Spec, seed: int) -> Summary:
@@ -51,6 +53,7 @@ def summarise(spec: Spec, seed: int) -> Summary:
         collapse_day=Reading(outcome).collapse_day,
         killed=float(outcome.series["killed"][-1]),
         peak_strikers=float(outcome.series["strikers"].max()),
+        outcome=outcome_record(outcome, spec.scenario.name, seed, spec.city.scale),
     )
 
 

@@ -87,6 +87,7 @@ DAY: tuple[Phase, ...] = (
     inputs.declared,
     inputs.deploy_troops,
     irregulars.orders,
+    allegiance.reinforcements,
     allegiance.resolutions,
     operations.orders,
     inputs.walkouts,
@@ -186,7 +187,8 @@ def check_units_named(spec: Spec, units, folder: Path) -> None:
     """Every unit an input names is a unit of ``forces.csv`` with a role it can use."""
     roles = {u.id: u.role for u in units}
     usable = {"irregulars": ("irregulars",), "allegiance": ("infantry", "cavalry", "police"),
-              "operation": ("organised", "infantry", "cavalry")}  # fmt: skip
+              "operation": ("organised", "infantry", "cavalry"),
+              "reinforcements": ("infantry", "cavalry", "police", "defenders")}  # fmt: skip
     for name, item in spec.inputs.items():
         if item.type not in usable:
             continue
@@ -277,6 +279,8 @@ def build_state(spec: Spec, seed: int) -> CityState:
         if u.role == "defenders" and u.id in layout.unit_ids:
             men = forces.uid == layout.unit_ids.index(u.id)
             forces.target[men] = [p.id for p in objective_places].index(u.home)
+    allegiance.absent_until_called(state, spec)
+    state.initial_loyal = pp.loyal_force(forces)  # the force in the city at the start
     return state
 
 

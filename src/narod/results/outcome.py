@@ -9,8 +9,9 @@ every episode.
 first day from which nobody was on strike, in the street or in mutiny to the end of the run
 (the insurgents defeated or dispersed); ``null`` if it was still open when the run ended.
 Counts are persons, at one agent per person whatever the scale: ``peak_participants`` is the
-largest number at once in the streets or in mutiny; ``killed`` and ``wounded`` split civilians,
-police, soldiers (loyal or mutinous), hired irregulars and insurgents (members of organised groups).
+largest number at once in the streets, in mutiny or on an insurgents' operation; ``killed`` and
+``wounded`` split civilians, police, soldiers (loyal or mutinous), hired irregulars and
+insurgents (members of organised groups).
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def outcome(record: CityRecord, episode: str, seed: int, scale: float) -> dict[s
         "fell_hour": (record.collapse_tick % reading.per_day) * reading.hours if fell else None,
         "ended_day": ended,
         "peak_on_streets": round(float(s["on_streets"].max())),
-        "peak_participants": round(float((s["on_streets"] + s["soldiers_mutinied"]).max())),
+        "peak_participants": round(
+            float((s["on_streets"] + s["soldiers_mutinied"] + s["insurgents_active"]).max())
+        ),
         "killed": _toll(s, "killed", record.insurgents_killed),
         "wounded": _toll(s, "wounded", record.insurgents_wounded),
     }

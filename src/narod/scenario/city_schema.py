@@ -182,6 +182,13 @@ class OperationInput(Input):
     fire: bool = Field(description="whether its orders let the men open fire when they storm")
 
 
+class ReinforcementsInput(Input):
+    """Units of ``forces.csv`` that are not in the city until they arrive at this time."""
+
+    type: Literal["reinforcements"]
+    units: list[str] = Field(min_length=1, description="units of forces.csv")
+
+
 class DemonstrationInput(Input):
     """A call to demonstrate answered by its organisers' core, who march from their districts."""
 
@@ -221,6 +228,7 @@ AnyInput = Annotated[
     | DemonstrationInput
     | AllegianceInput
     | OperationInput
+    | ReinforcementsInput
     | DeployTroopsInput
     | IrregularsInput,
     Field(discriminator="type"),

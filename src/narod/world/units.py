@@ -4,7 +4,8 @@ Every rule of the city model refers to a unit's *role*, never to its name: ``pol
 arrest, are routed, never won over), ``cavalry`` (ordered to charge; may hold back or turn),
 ``infantry`` (posted, ordered to fire, may mutiny, company by company), ``irregulars`` (hired men
 sent against a crowd by an input; they break as police do), ``organised`` (armed insurgents who
-act on a plan of objectives), ``defenders`` (the authority's men holding one place).
+act on a plan of objectives), ``defenders`` (the authority's men holding one place: a building,
+or a line across a square, street or bridge).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ HOMES = {
     "infantry": ("barracks",),
     "irregulars": ("district",),
     "organised": ("district", "barracks", "factory"),
-    "defenders": HELD_KINDS,  # the place they hold
+    "defenders": (*HELD_KINDS, "square", "street", "bridge"),  # the place they hold
 }
 COLUMNS = (
     "id",
