@@ -563,22 +563,25 @@ def test_a_few_insurgents_besiege_a_strongly_held_seat_without_taking_it():
     assert run.outcome.collapse_tick is None
 
 
-def test_a_units_vote_takes_its_obeying_men_over_but_each_marches_only_if_willing():
-    spec = narod.load_scenario(TOY, **RISING, **{"inputs.vote.enabled": True, "city.scale": 0.5})
-    state = build_state(spec, 2)
-    f = state.forces
-    foot = f.uid == state.layout.unit_ids.index("u_foot")
-    state.tick = 48 + 40  # day 2, 20:00: the vote
-    allegiance.resolutions(state, spec)
-    assert np.all(f.state[foot] == pp.TURNED)
-    assert pp.loyal_force(f) < foot.sum()  # they are no longer the authority's
-    state.tick = 2 * 48 + 4  # day 3, 02:00: the rising
-    f.pressure[foot] = spec.defection.threshold_mean  # days of talk with the crowds
-    operations.orders(state, spec)
-    reds = f.kind == pp.ORGANISED
-    assert np.all(f.target[reds] >= 0)  # the organised all go
-    going = int(np.sum(f.target[foot] >= 0))
-    assert 0 < going < foot.sum()  # a vote is not every man's will
+def test_a_units_vote_takes_its_obeying_men_over_and_they_march_as_a_cascade_tips():
+    def voted(pressure: float):
+        spec = narod.load_scenario(TOY, **RISING, **{"inputs.vote.enabled": True,
+                                                     "city.scale": 0.5})  # fmt: skip
+        state = build_state(spec, 2)
+        f = state.forces
+        foot = f.uid == state.layout.unit_ids.index("u_foot")
+        state.tick = 48 + 40  # day 2, 20:00: the vote
+        allegiance.resolutions(state, spec)
+        assert np.all(f.state[foot] == pp.TURNED)
+        assert pp.loyal_force(f) < foot.sum()  # they are no longer the authority's
+        state.tick = 2 * 48 + 4  # day 3, 02:00: the rising
+        f.pressure[foot] = pressure  # days of talk with the crowds, or none
+        operations.orders(state, spec)
+        assert np.all(f.target[f.kind == pp.ORGANISED] >= 0)  # the organised all go
+        return np.mean(f.target[foot] >= 0)
+
+    assert voted(0.0) < 0.05  # a vote is not every man's will: few go first, few follow
+    assert voted(0.4) > 0.9  # enough go first, and the rest follow them
     neutral = narod.load_scenario(
         TOY, **{"inputs.vote.enabled": True, "inputs.vote.side": "neutral"}
     )
@@ -587,6 +590,18 @@ def test_a_units_vote_takes_its_obeying_men_over_but_each_marches_only_if_willin
     allegiance.resolutions(state, neutral)
     foot = state.forces.uid == state.layout.unit_ids.index("u_foot")
     assert np.all(state.forces.state[foot] == pp.NEUTRAL)
+
+
+def test_a_resolution_at_the_start_is_the_allegiance_the_run_starts_with():
+    spec = narod.load_scenario(TOY, **{"inputs.vote.enabled": True, "inputs.vote.day": 1,
+                                       "inputs.vote.hour": 0.0})  # fmt: skip
+    state = build_state(spec, 0)
+    foot = state.forces.uid == state.layout.unit_ids.index("u_foot")
+    assert np.all(state.forces.state[foot] == pp.TURNED)
+    assert state.initial_loyal == pp.loyal_force(state.forces)  # counted after the vote
+    run = narod.simulate(spec, seed=0).outcome
+    assert run.events["units_recognise_insurgents"] == [0]  # told once
+    assert run.collapse_tick is None or run.collapse_tick > 0  # not a fall at the first tick
 
 
 @pytest.mark.parametrize(

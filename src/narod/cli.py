@@ -267,7 +267,8 @@ def across(
         scenario, _, variant = name.partition(":")
         spec = _city_spec(scenario, set_, variant or None)
         summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
-        record = read_record_outcome(episode_folder(spec.scenario.episode))
+        # A counterfactual has no record to stand beside.
+        record = {} if variant else read_record_outcome(episode_folder(spec.scenario.episode))
         rows.append(row(name, [s.outcome for s in summaries], record))
     out.print(feb.across_view(rows))
     if out_dir is not None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from narod.scenario.schema import Spec
 from narod.world.people import (
+    ABSENT,
     CAVALRY,
     IRREGULAR,
     LOYAL,
@@ -64,7 +65,8 @@ def deploy(s: CityState, spec: Spec) -> None:
         )
         order = np.lexsort((f.company, ~f.training))  # training detachments first
         order = order[soldier[order]]
-        chosen = order[: int(round(spec.regime.deploy_share * s.garrison))]
+        present = int(np.sum((f.company >= 0) & (f.state != ABSENT)))  # not reinforcements to come
+        chosen = order[: int(round(spec.regime.deploy_share * present))]
         fronts = insurgent_sites(s)
         where = np.concatenate([fronts, where]) if fronts.size else where
         f.loc[chosen] = where[f.company[chosen] % where.size]

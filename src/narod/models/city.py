@@ -280,7 +280,8 @@ def build_state(spec: Spec, seed: int) -> CityState:
             men = forces.uid == layout.unit_ids.index(u.id)
             forces.target[men] = [p.id for p in objective_places].index(u.home)
     allegiance.absent_until_called(state, spec)
-    state.initial_loyal = pp.loyal_force(forces)  # the force in the city at the start
+    allegiance.at_start(state, spec)
+    state.initial_loyal = pp.loyal_force(forces)  # the force in the city, on its side, at the start
     return state
 
 

@@ -207,7 +207,7 @@ def load_scenario(name_or_path: str | Path | Spec, **overrides: Any) -> Spec:
 
 def _tomlable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _tomlable(v) for k, v in value.items() if v is not None and v != []}
+        return {k: _tomlable(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [_tomlable(v) for v in value]
     return value
