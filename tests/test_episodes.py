@@ -304,3 +304,14 @@ def test_the_table_across_episodes_puts_the_runs_beside_the_records_outcome(tmp_
     code, text, err = call_cli([*args, "--out", str(tmp_path / "a")], capsys)
     assert code == 0, err
     assert "Across episodes" in text and (tmp_path / "a" / "across.md").read_text().count("|") > 10
+
+
+def test_an_observable_fixed_to_a_day_outside_the_calendar_is_refused(tmp_path):
+    folder = copy_toy(tmp_path)
+    with (folder / "observables.toml").open("a") as f:
+        f.write('\n[late]\nseries = "killed"\nread = "end"\nday = 9\n')
+    with (folder / "record.csv").open("a") as f:
+        f.write("toy,,2000-05-01,late,0,10,5,persons,assumption,low,\n")
+    result = narod.simulate(narod.load_scenario(str(folder), **{"city.scale": 0.2}), seed=0)
+    with pytest.raises(ScenarioError, match=r"observables.toml: late.day: expected a day"):
+        validation_rows(result.outcome)

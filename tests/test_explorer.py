@@ -47,6 +47,8 @@ def test_scenarios_list_the_city_model_its_variants_and_sliders(client):
     meta = client.get("/api/scenarios").json()
     assert "petrograd-1917" in meta["scenarios"]
     assert "loyal-garrison" in meta["scenarios"]["petrograd-1917"]["variants"]
+    assert {"cairo-2011", "petrograd-1917-10", "petersburg-1825", "dublin-1916",
+            "munich-1923"} <= set(meta["scenarios"])  # fmt: skip
     feb, cairo = meta["scenarios"]["petrograd-1917"], meta["scenarios"]["cairo-2011"]
     assert "city.scale" in feb["sliders"] and "inputs.walkout.size" in feb["sliders"]
     assert (

@@ -283,6 +283,12 @@ def validation_rows(record: CityRecord) -> list[dict[str, object]]:
     """
     reading = Reading(record)
     observables = load_observables(record.folder)
+    for quantity, obs in observables.items():
+        if obs.day is not None and not 1 <= obs.day <= reading.days:
+            expected = f"expected a day of the calendar, 1-{reading.days} (got {obs.day})"
+            raise ScenarioError(
+                str(record.folder / "observables.toml"), f"{quantity}.day", expected
+            )
     rows = []
     for r in load_record(record.folder):
         obs = observables.get(r.quantity)
