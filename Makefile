@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: demo test check lint browser fuzz bench clean
+.PHONY: demo test check lint browser fuzz bench clean docs docs-check
 
 $(BIN)/activate:
 	@echo "narod: creating $(VENV) with $(PY)"
@@ -37,8 +37,16 @@ browser:
 	@sh tools/chromium.sh
 
 # Everything, as CI runs it.
-test: lint browser
+test: lint browser docs-check
 	$(BIN)/python -m pytest -q
+
+# The documentation site (MkDocs Material), built offline into site/.
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -q
+
+# The same build, strict, into a throw-away folder: a broken link or page fails the tests.
+docs-check: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -q -d "$$(mktemp -d)"
 
 # The quick subset for the edit-test loop: everything not marked slow.
 check: lint

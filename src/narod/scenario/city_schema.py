@@ -98,9 +98,9 @@ class Vanguard(Section):
 class Input(Section):
     """An institutional decision of the record, at a day and hour of the calendar."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="false for the counterfactual without it")
     day: int = Field(ge=1, description="day of the calendar (1 = the first)")
-    hour: float = Field(0.0, ge=0.0, lt=24.0)
+    hour: float = Field(0.0, ge=0.0, lt=24.0, description="hour of that day (0.0 = midnight)")
 
 
 class WalkoutInput(Input):
