@@ -1,6 +1,6 @@
 """Measure the published results narod reproduces (or not), over several seeds.
 
-Prints the figures quoted in the README's "What we reproduce" section. Usage::
+Prints the figures quoted in "What we reproduce" (docs/classic-models.md). Usage::
 
     python benchmarks/reproduction.py
 """

@@ -1,7 +1,7 @@
 """Published results of Epstein (2002) and what MODELS.md 1.3-1.4 asks us to reproduce.
 
-Each test states the paper's claim and the operational measure used; the README reports the
-numbers measured, including where they differ from the paper.
+Each test states the paper's claim and the operational measure used; docs/classic-models.md
+reports the numbers measured, including where they differ from the paper.
 """
 
 import numpy as np
