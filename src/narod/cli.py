@@ -181,7 +181,7 @@ def _show_city(result: Result, out_dir: Path | None) -> None:
 @app.command("validate")
 def validate_against_record(
     scenario: Annotated[
-        str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
+        str, typer.Argument(help="An episode of the city model (narod episodes lists them).")
     ],
     seeds: Annotated[
         int, typer.Option(min=1, max=100_000, help="Number of seeds (0, 1, ...).")
@@ -212,7 +212,7 @@ def validate_against_record(
 @app.command()
 def compare(
     scenario: Annotated[
-        str, typer.Argument(help="An episode of the city model, e.g. petrograd-1917.")
+        str, typer.Argument(help="An episode of the city model (narod episodes lists them).")
     ],
     variants: Annotated[str, typer.Option(help="Comma-separated variant names, or 'all'.")] = "all",
     seeds: Annotated[int, typer.Option(min=1, max=100_000, help="Seeds per variant.")] = 20,
@@ -266,9 +266,9 @@ def across(
     for name in episodes or list(builtin_episodes()):
         scenario, _, variant = name.partition(":")
         spec = _city_spec(scenario, set_, variant or None)
-        summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
-        # A counterfactual has no record to stand beside.
+        # A counterfactual has no record to stand beside; a broken one is told before any run.
         record = {} if variant else read_record_outcome(episode_folder(spec.scenario.episode))
+        summaries = _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds)
         rows.append(row(name, [s.outcome for s in summaries], record))
     out.print(feb.across_view(rows))
     if out_dir is not None:

@@ -61,7 +61,8 @@ def parts(s: CityState) -> tuple[float, float, float]:
     unreliable = soldier & ((f.state == WAVERING) | (f.state == MUTINIED))
     ranks = np.sum(unreliable) / max(int(np.sum(standing)), 1)
     on_strike_at_home = np.sum(s.people.state[: s.workers] == STRIKING)  # workers come first
-    out = s.mass_peak + float(on_strike_at_home)
+    street = max(s.street_peak, float(s.counts[:, CROWD].sum()))  # the day's largest so far
+    out = street + float(on_strike_at_home)
     return float(lost), float(ranks), out / max(s.n_civilians, 1)
 
 
@@ -73,7 +74,6 @@ def meet(s: CityState, spec: Spec) -> None:
     made = case(lost, ranks, mass, rules) > rules.dependence
     before = s.command
     s.command, s.evenings_aside = decide(s.command, s.evenings_aside, made, rules.remove_after)
-    s.mass_peak = 0.0
     if s.command == before:
         return
     if s.command == STAND_ASIDE:
@@ -88,9 +88,6 @@ def meet(s: CityState, spec: Spec) -> None:
 
 
 def review(s: CityState, spec: Spec) -> None:
-    """The day's largest crowd is noted; at the stand-down hour the command meets."""
-    if not spec.command.enabled or not s.standing:
-        return
-    s.mass_peak = max(s.mass_peak, float(s.counts[:, CROWD].sum()))
-    if s.hour == s.calendar.stand_down:
+    """At the stand-down hour the command meets (before the city command's own review)."""
+    if spec.command.enabled and s.standing and s.hour == s.calendar.stand_down:
         meet(s, spec)

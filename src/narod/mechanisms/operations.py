@@ -16,6 +16,7 @@ import numpy as np
 from narod.mechanisms.allegiance import units_mask
 from narod.mechanisms.combat import holders
 from narod.mechanisms.defection import punishment, soldier_net
+from narod.mechanisms.inputs import due
 from narod.scenario.schema import Spec
 from narod.world.people import LOYAL, ORGANISED, TURNED, insurgent, loyal_force
 from narod.world.state import CityState
@@ -52,9 +53,7 @@ def willing(s: CityState, spec: Spec, men: np.ndarray) -> np.ndarray:
 def orders(s: CityState, spec: Spec) -> None:
     """Operations due now: each willing man is given the plan's targets."""
     f = s.forces
-    for item in spec.inputs.values():
-        if item.type != "operation" or not item.enabled or (item.day, item.hour) != (s.day, s.hour):
-            continue
+    for _, item in due(spec, "operation", s):
         ready = units_mask(s, item.units) & (
             ((f.kind == ORGANISED) & (f.state == LOYAL)) | (f.state == TURNED)
         )
@@ -72,6 +71,8 @@ def orders(s: CityState, spec: Spec) -> None:
 def march(s: CityState, spec: Spec) -> None:
     """Each plan's men head for its first place not yet taken, one site per tick; they do not
     march on past a site the authority's armed men hold (see :mod:`narod.mechanisms.combat`)."""
+    if not s.plans:
+        return
     f = s.forces
     held = np.bincount(f.loc[holders(f)], minlength=s.n_sites) > 0
     for men, plan in s.plans:

@@ -55,7 +55,7 @@ def builtin_episodes() -> dict[str, Path]:
 
 
 def aliases() -> dict[str, str]:
-    """Other names users know an episode by (``petrograd-1917``) -> the episode's name."""
+    """Other names users know an episode by (its ``aliases``) -> the episode's name."""
     out: dict[str, str] = {}
     for name, folder in builtin_episodes().items():
         info = read_toml(folder / EPISODE_FILE).get("episode", {})

@@ -48,7 +48,7 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
 
 
 def split_variant(name_or_path: str | Path) -> tuple[str, str | None]:
-    """``petrograd-1917:loyal-garrison`` -> (``petrograd-1917``, ``loyal-garrison``)."""
+    """``EPISODE:VARIANT`` -> (``EPISODE``, ``VARIANT``); a name without a variant, or a path."""
     text = str(name_or_path)
     base, sep, variant = text.rpartition(":")
     if sep and base and not Path(text).exists() and "/" not in variant and "\\" not in variant:

@@ -114,12 +114,11 @@ class CityState:
     fell_how: str = "melted_away"  # "removed_by_command", "surrendered" (narod.results.outcome)
     command: int = 0  # the armed forces' command: obeys, stands aside, removed the ruler
     evenings_aside: int = 0
-    mass_peak: float = 0.0  # the day's largest street crowd, for the command (agents)
     legit_civil: float = 0.0
     legit_troops: float = 0.0
     fear: float = 0.0
     day_peak: float = 0.0
-    street_peak: float = 0.0
+    street_peak: float = 0.0  # the day's largest street crowd so far (agents)
     last_loyal_gone: bool = False
     marks_passed: int = 0  # strike levels told so far (see narod.mechanisms.strike)
     home_strikers: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per home site
