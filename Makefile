@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --disable-pip-version-check --progress-bar off
 
-.PHONY: demo test check lint browser fuzz bench clean docs docs-check
+.PHONY: demo test check lint browser fuzz bench clean docs docs-check results
 
 $(BIN)/activate:
 	@echo "narod: creating $(VENV) with $(PY)"
@@ -47,6 +47,17 @@ docs: $(VENV)/.installed-test
 # The same build, strict, into a throw-away folder: a broken link or page fails the tests.
 docs-check: $(VENV)/.installed-test
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -q -d "$$(mktemp -d)"
+
+# The docs' results pages, generated from real runs (about 100 minutes on 2 cores): each
+# episode's validation (20 seeds, 1:1; Cairo at 1:10), and the account's claims. The runs are kept in results-store/, so a killed
+# `make results` continues where it stopped.
+CLAIMS := --seeds 10 --sample 8 --sample-seeds 2 --sobol 16 --scale petrograd-1917=0.05 \
+	--scale cairo-2011=0.02 --scale petrograd-1917-10=0.25
+results: $(VENV)/.installed
+	for e in petrograd-1917-02 petrograd-1917-10 petersburg-1825 dublin-1916 munich-1923; do \
+		$(BIN)/narod validate $$e --seeds 20 --out docs/results/$$e || exit 1; done
+	$(BIN)/narod validate cairo-2011 --seeds 20 --set city.scale=0.1 --out docs/results/cairo-2011
+	$(BIN)/narod claims $(CLAIMS) --out docs/claims --store results-store/claims
 
 # The quick subset for the edit-test loop: everything not marked slow.
 check: lint

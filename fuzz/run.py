@@ -281,6 +281,21 @@ def cli_options(examples: int, seed: int, work: Path) -> None:
         ],  # fmt: skip
         "experiments": ["{store}"],
         "query": ["{store}", "{text}"],
+        "claims": [
+            "{name}",
+            "--claim",
+            "{text}",
+            "--seeds",
+            "{int}",
+            "--sample",
+            "0",
+            "--scale",
+            "{text}",
+            "--out",
+            "{store}",
+            "--workers",
+            "0",
+        ],  # fmt: skip
     }
     fills = {
         "{int}": st.sampled_from(["-1", "0", "1", "3", "99999999999", "x", "1.5", ""]),

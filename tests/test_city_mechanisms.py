@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import narod
 from narod.errors import ScenarioError
@@ -32,7 +34,7 @@ from narod.models.city import build_state
 from narod.scenario.episode import episode_folder
 from narod.world import people as pp
 from narod.world.places import build_city
-from narod.world.state import TROOPS
+from narod.world.state import CROWD, TROOPS, WOMEN
 from narod.world.units import read_units
 
 G = np.random.default_rng  # every kernel draws from the run's one generator
@@ -340,7 +342,8 @@ def test_a_held_bridge_is_crossed_on_the_ice_and_an_open_one_walked():
         loc = np.ones(n, np.int16)
         marching.step(
             G(0), np.zeros(n, np.int8), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
-            np.zeros(n, np.int16), state, loc, np.zeros(n, np.int16), np.zeros(n, bool),
+            np.zeros(n, bool), np.zeros(n, np.int16), state, loc, np.zeros(n, np.int16),
+            np.zeros(n, bool),
             np.ones(n, bool), np.zeros(n, np.float32), np.zeros(n, np.float32),
             np.ones(n, np.float32), np.zeros((2, 5)), np.array([False, blocked]), hop,
             np.zeros(2), 0.0, False, np.zeros(2), 1.0, 0.3, ice, np.zeros((2, 5), np.int64),
@@ -640,3 +643,87 @@ def test_a_picket_holds_its_bridge_as_defenders_and_blocks_insurgents_there():
     picket = f.uid == state.layout.unit_ids.index("u_line")
     assert np.all(f.loc[picket] == state.city.index("br_river"))
     assert np.all(combat.holders(f)[picket])  # they hold the bridge from the start
+
+
+# ----------------------------------------------------------------------------- the claims' levers
+@given(
+    st.integers(0, 5000), st.integers(0, 5000), st.floats(0.0, 10.0, allow_nan=False)
+)  # fmt: skip
+def test_women_in_front_stay_within_the_crowd_and_grow_with_the_front_weight(men, women, front):
+    counts = np.zeros((1, 5), np.int64)
+    counts[0, CROWD], counts[0, WOMEN] = men + women, women
+    seen = marching.women_in_front(counts, front)[0]
+    assert 0.0 <= seen <= men + women + 1e-9
+    assert marching.women_in_front(counts, 1.0)[0] == women  # exactly the crowd's own count
+    more = marching.women_in_front(counts, front + 1.0)[0]
+    assert more >= seen - 1e-9
+    if women and men and front > 1.0:
+        assert seen > women
+
+
+def test_women_who_stay_home_never_march_and_a_turnout_of_one_draws_nothing():
+    city = narod_city()
+    units = read_units(FOLDER, city)
+    some = SPEC.model_copy(
+        update={"marching": SPEC.marching.model_copy(update={"women_turnout": 0.0})}
+    )
+    civilians, _, _ = pp.build_people(some, city, units, np.random.default_rng(0))
+    assert np.array_equal(civilians.stays_home, civilians.female)
+    fitted, _, _ = pp.build_people(SPEC, city, units, np.random.default_rng(0))
+    assert not fitted.stays_home.any()
+    spec = narod.load_scenario(TOY, **{"city.scale": 0.2, "marching.women_turnout": 0.0,
+                                       "inputs.walkout.enabled": False})  # fmt: skip
+    run = narod.simulate(spec, seed=1)
+    assert run.table.num_rows > 0
+    state = build_state(spec, 1)
+    assert np.array_equal(state.people.stays_home, state.people.female)
+
+
+def test_a_mens_walkout_takes_only_men_and_is_told_as_theirs():
+    spec = narod.load_scenario(
+        "petrograd-1917:men-first", **{"city.scale": 0.01, "inputs.putilov_lockout.enabled": 0}
+    )
+    state = build_state(spec, 0)
+    state.tick = 18
+    inputs.walkouts(state, spec)
+    p = state.people
+    out = p.state == pp.STRIKING
+    assert out.sum() == 37 and not p.female[out].any()
+    assert state.reports[0].data == {"who": "men ", "industry": "metal"}
+
+
+def officers(n, threshold=0.3):
+    f = soldiers(n, threshold=threshold)
+    f["kind"][:] = pp.POLICE
+    return f
+
+
+def police_decide(f, station_turned, city_expected, standing=1.0):
+    return defection.police_decide(
+        G(5), f["kind"], f["state"], f["unit"], f["hardship"], f["risk"], f["threshold"],
+        f["pressure"], np.array([station_turned]), np.array([1.0 - station_turned]), 0.5,
+        (1.0, 1.0, 0.1, 1.0, 0.1), city_expected, 1.0, standing,
+    )  # fmt: skip
+
+
+def test_police_who_may_defect_weigh_it_as_soldiers_do_and_never_otherwise():
+    calm, swept = officers(300, threshold=0.6), officers(300, threshold=0.6)
+    assert police_decide(calm, 0.0, 0.0) == 0
+    assert police_decide(swept, 0.5, 0.4) == 300
+    assert np.all(swept["state"] == pp.TURNED)
+    # The fitted behaviour: police.defects is false and no officer leaves in a whole run.
+    run = narod.simulate(narod.load_scenario(TOY, **{"city.scale": 0.2}), seed=2)
+    assert not SPEC.police.defects
+    assert "police_defect" not in {e["event"] for e in run.events}
+    spec = narod.load_scenario(TOY, **{"city.scale": 0.2, "police.defects": True,
+                                       "defection.threshold_mean": 0.0})  # fmt: skip
+    turned = narod.simulate(spec, seed=2)
+    assert "police_defect" in {e["event"] for e in turned.events}
+
+
+def test_a_party_that_leads_calls_from_the_first_morning():
+    spec = narod.load_scenario("petrograd-1917:parties-lead", **{"city.scale": 0.01})
+    state = build_state(spec, 0)
+    assert np.all(state.stances == 1.0)
+    assert np.all(parties.call_pull(state.stances, spec.parties) == spec.parties.call_effect)
+    assert np.all(build_state(SPEC, 0).stances == 0.0)

@@ -120,8 +120,8 @@ BAD_DATA = [
      "places.csv: line 11, column effect"),
     ("record.csv", "killed_total,0,", "killed_total,none,",
      "record.csv: line 4, column low: expected a number"),
-    ("narration.toml", "about {n} weavers", "about {n} {who}",
-     "narration.toml: walkout: unknown field(s) who"),
+    ("narration.toml", "about {n} weavers", "about {n} {colour}",
+     "narration.toml: walkout: unknown field(s) colour"),
 ]  # fmt: skip
 
 

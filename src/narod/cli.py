@@ -190,7 +190,9 @@ def validate_against_record(
     variant: VariantOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write validation.csv.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write validation.csv and validation.md.")
+    ] = None,
 ) -> None:
     """Run N seeds and compare each row of the historical record with the runs."""
     from narod import cli_city as feb
@@ -206,7 +208,15 @@ def validate_against_record(
     note = f" ({given} more made true by an input, not scored)" if given else ""
     out.print(f"{inside} of {scored} record rows have the median inside the range{note}")
     if out_dir is not None:
+        from narod.experiments.city import milestone_table
+        from narod.results.made import made
+
         out.print(f"wrote {feb.write_rows(out_dir / 'validation.csv', rows)}")
+        facts = made(seeds=f"{seeds} (0-{seeds - 1})", scale=f"{spec.city.scale:g}")
+        text = feb.validation_markdown(rows, milestone_table(spec, summaries), facts)
+        path = out_dir / "validation.md"
+        write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        out.print(f"wrote {path}")
 
 
 @app.command()
@@ -273,9 +283,99 @@ def across(
     out.print(feb.across_view(rows))
     if out_dir is not None:
         out.print(f"wrote {feb.write_rows(out_dir / 'across.csv', rows)}")
-        path, text = out_dir / "across.md", feb.across_markdown(rows)
+        from narod.results.made import made
+
+        path, text = out_dir / "across.md", feb.across_markdown(rows, made(seeds=str(seeds)))
         write_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
         out.print(f"wrote {path}")
+
+
+@app.command()
+def claims(
+    episodes: Annotated[
+        list[str] | None,
+        typer.Argument(help="Episodes to test the claims on (default: every episode)."),
+    ] = None,
+    seeds: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Paired seeds at the fitted behaviour.")
+    ] = 20,
+    set_: SetOption = None,
+    scale: Annotated[
+        list[str] | None,
+        typer.Option(help="EPISODE=SCALE: that episode's city.scale (repeatable)."),
+    ] = None,
+    claim: Annotated[
+        list[str] | None, typer.Option(help="Only this claim (repeatable; default: all).")
+    ] = None,
+    sample: Annotated[
+        int, typer.Option(min=0, max=100_000, help="Latin-hypercube points of behaviour (0: none).")
+    ] = 16,
+    sample_seeds: Annotated[
+        int, typer.Option(min=1, max=1000, help="Paired seeds per sampled point.")
+    ] = 2,
+    sobol: Annotated[
+        int, typer.Option(min=0, max=100_000, help="Sobol' base sample size (0: none).")
+    ] = 0,
+    sobol_episode: Annotated[
+        list[str] | None,
+        typer.Option(help="Episodes for the Sobol' analysis (default: the first)."),
+    ] = None,
+    seed: MasterSeedOption = 0,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("claims"),
+    store: Annotated[
+        Path | None, typer.Option("--store", help="The results store (default: OUT/store).")
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Test the account's claims: each claim's variants against the baseline on the same seeds,
+    at the fitted behaviour and over a sample of it; writes claims.csv and claims.md."""
+    from narod.experiments.claims_report import claims as run
+
+    overrides = dict(parse_assignment(a) for a in set_ or [])
+    scales = {}
+    for item in scale or []:
+        name, sep, value = item.partition("=")
+        try:
+            scales[name] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not 0 < scales.get(name, 0) <= 1:
+            raise NarodError(f"--scale {item}: expected EPISODE=SCALE with 0 < SCALE <= 1")
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.completed}/{task.total} runs"), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total, visible=done < total)
+
+        written = run(episodes, seeds, out_dir, store=store, overrides=overrides, scales=scales,
+                      only=claim, sample_points=sample, sample_seeds=sample_seeds, sobol=sobol,
+                      sobol_episodes=sobol_episode, master_seed=seed, workers=workers,
+                      scheduler=scheduler, progress=progress,
+                      command=" ".join(["narod", *sys.argv[1:]]))  # fmt: skip
+    _claims_summary(written["claims.csv"])
+    for path in written.values():
+        out.print(f"wrote {path}")
+
+
+def _claims_summary(path: Path) -> None:
+    import csv
+
+    table = Table("claim", "episode", "variant", "P(collapse) effect [90%]", "account",
+                  "finding", box=None)  # fmt: skip
+    with path.open(newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["outcome"] != "collapsed" or not r["seeds"] or r["seeds"] == "0":
+                continue
+            cells = (float(r[k]) * 100 for k in ("effect", "low", "high"))
+            effect = "{:+.0f} [{:+.0f}, {:+.0f}]".format(*cells)
+            expect = {"-1": "lower", "0": "no change", "1": "higher"}.get(r["expect"], "")
+            table.add_row(r["claim"], r["episode"], r["variant"], effect, expect, r["agreement"])
+    out.print(table)
 
 
 @app.command()

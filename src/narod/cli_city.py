@@ -11,6 +11,7 @@ from rich.table import Table
 from narod.experiments.city import counterfactual_row, milestone_table, validation_table
 from narod.results.city import Reading, daily_rows, milestone_rows, tally, validation_rows
 from narod.results.files import write_atomic
+from narod.results.made import header
 from narod.results.result import Result, csv_writer
 
 # The record rows shown in the day-by-day table: those read from these series, in these ways.
@@ -217,13 +218,35 @@ def across_view(rows: list[dict]) -> Table:
     return table
 
 
-def across_markdown(rows: list[dict]) -> str:
+def across_markdown(rows: list[dict], facts: dict[str, str]) -> str:
     """The same table in Markdown, for the docs: model, then record, per column."""
     head = ["episode", "seeds"] + [f"{label}: model / record" for label, _, _ in ACROSS]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = [*header(facts), "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [f"{m} / {rec}" for m, rec in _across_cells(r)]
         lines.append("| " + " | ".join([r["episode"], str(r["seeds"]), *cells]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def validation_markdown(rows: list[dict], milestones: list[dict], facts: dict[str, str]) -> str:
+    """The validation and milestone tables in Markdown, for a generated results page."""
+    inside, scored = tally(rows)
+    lines = [*header(facts),
+             f"**{inside} of {scored} scored record rows have the median of the runs inside the "
+             "record's range.** A row an input makes true is *given* and not scored.", "",
+             "| record row | day | median (90 % interval) | record range | median in? | runs in |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for r in rows:
+        lines.append(
+            f"| `{r['quantity']}` | {_fmt(r['day'])} | {_fmt(r['median'])} ({_fmt(r['p5'])} - "
+            f"{_fmt(r['p95'])}) | {_fmt(r['low'])} - {_fmt(r['high'])} | "
+            f"{r['inside']} | {r['runs_inside']:.0%} |"
+        )
+    lines += ["", "| milestone (recorded order) | median day | runs fitting | runs where it came |",
+              "|---|---|---|---|"]  # fmt: skip
+    for m in milestones:
+        lines.append(f"| {m['milestone']} | {_fmt(m['median_day'])} | {m['share_fitting']:.0%} "
+                     f"| {m['share_happening']:.0%} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ import itertools
 import logging
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,12 @@ def run_experiment(
     resume: bool = False,
     keep_series: bool = True,
     progress: Progress | None = None,
+    client: Any | None = None,
 ) -> Path:
-    """Run (or resume) an experiment into ``store``; returns its folder."""
+    """Run (or resume) an experiment into ``store``; returns its folder.
+
+    ``client``: a Dask client to share between experiments (it is left open).
+    """
     root = st.open_store(store)
     runs = plan(spec, points, replicates, master_seed)
     batches = [runs[i : i + batch_size] for i in range(0, len(runs), batch_size)]
@@ -154,7 +159,7 @@ def run_experiment(
 
     if progress:
         progress(done, failed, len(runs))
-    if workers == 0 and scheduler is None:
+    if workers == 0 and scheduler is None and client is None:
         for b in todo:
             ok, bad = run_batch(*args(b))
             done, failed = done + ok + bad, failed + bad
@@ -162,7 +167,7 @@ def run_experiment(
                 progress(done, failed, len(runs))
         st.compact(folder)
         return folder
-    with dask_client(workers, scheduler) as client:
+    with nullcontext(client) if client else dask_client(workers, scheduler) as client:
         from distributed import as_completed
 
         # A bounded window of tasks in flight keeps the client's memory flat however many

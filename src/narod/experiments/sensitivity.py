@@ -60,6 +60,6 @@ def plot(rows: list[dict[str, float | str]], path: str | Path, title: str) -> Pa
     ax.legend()
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path)
+    fig.savefig(path, format="png")
     plt.close(fig)
     return path

@@ -1,8 +1,8 @@
 """Night-time agitation by grassroots activists raising the next day's turnout.
 
-Activists who are free and whose district struck today spend the night in the barracks yards,
-queues and tenements; the next morning every worker of the district feels a pull in proportion to
-the activists' share of its workforce and to how much of it was out.
+Activists who are not under arrest and whose district struck today spend the night in the
+barracks yards, queues and tenements; the next morning every worker of the district feels a pull
+in proportion to the activists' share of its workforce and to how much of it was out.
 """
 
 from __future__ import annotations

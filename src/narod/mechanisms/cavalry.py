@@ -12,10 +12,11 @@ import numpy as np
 from numba import njit
 
 from narod.mechanisms.casualties import hit_police
+from narod.mechanisms.marching import women_in_front
 from narod.scenario.schema import Spec
 from narod.world.people import CAVALRY, LOYAL, NEUTRAL, TURNED
 from narod.world.state import CAVALRY as CAVALRY_LEVEL
-from narod.world.state import CROWD, P_ARREST, P_DISPERSE, P_WOUND, WOMEN, CityState
+from narod.world.state import CROWD, P_ARREST, P_DISPERSE, P_WOUND, CityState
 
 
 @njit(cache=True)
@@ -75,7 +76,7 @@ def phase(s: CityState, spec: Spec) -> None:
     """Riders ordered out face the crowds; those who charge drive part of the crowd off."""
     rules = spec.cavalry
     c, f = s.counts, s.forces
-    crowd, women = c[:, CROWD], c[:, WOMEN]
+    crowd, women = c[:, CROWD], women_in_front(c, spec.marching.women_front)
     charging = np.zeros(s.n_sites, np.int64)
     if rules.enabled:
         beating = (s.hazard[:, P_ARREST] + s.hazard[:, P_WOUND]) > 0

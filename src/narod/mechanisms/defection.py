@@ -19,7 +19,17 @@ from numba import njit
 
 from narod.mechanisms.inputs import news_reach
 from narod.scenario.schema import Spec
-from narod.world.people import F_ARRESTED, LOYAL, MUTINIED, SOLDIER, WAVERING, force_counts
+from narod.world.people import (
+    F_ARRESTED,
+    LOYAL,
+    MUTINIED,
+    POLICE,
+    ROUTED,
+    SOLDIER,
+    TURNED,
+    WAVERING,
+    force_counts,
+)
 from narod.world.state import ARMED, CityState
 
 SAFETY = 0.02  # expected mutiny share that still leaves a loyal majority feared [assumption]
@@ -27,7 +37,7 @@ SAFETY = 0.02  # expected mutiny share that still leaves a loyal majority feared
 
 @njit(cache=True)
 def punishment(loyal_share, expected_mutiny, k):
-    """Expected punishment: 1 - exp(-k * loyal / expected mutiny), Epstein's form."""
+    """Expected punishment: 1 - exp(-k * loyal / (expected mutiny + SAFETY)), Epstein's form."""
     return 1.0 - math.exp(-k * loyal_share / (expected_mutiny + SAFETY))
 
 
@@ -121,6 +131,44 @@ def decide(
     return changed
 
 
+@njit(cache=True)
+def police_decide(
+    rng,
+    kind,
+    state,
+    station,
+    hardship,
+    risk,
+    threshold,
+    pressure,
+    station_turned,
+    station_loyal,
+    legitimacy,
+    rules,
+    city_expected,
+    reconsider,
+    standing,
+):
+    """Police on duty or routed weigh leaving the authority by the soldiers' rule, their station
+    standing for a company; returns how many left. Only read when ``police.defects`` is set."""
+    w_grievance, w_risk, k, w_unit, alarm = rules
+    changed = 0
+    for i in range(kind.size):
+        if kind[i] != POLICE or (state[i] != LOYAL and state[i] != ROUTED):
+            continue
+        u = station[i]
+        expected = w_unit * station_turned[u] + city_expected
+        if rng.random() >= reconsider + alarm * expected:
+            continue
+        punish = standing * punishment(station_loyal[u], expected, k)
+        net = soldier_net(hardship[i], legitimacy, pressure[i], 0.0, expected, risk[i], punish,
+                          w_grievance, w_risk)  # fmt: skip
+        if net > threshold[i]:
+            state[i] = TURNED
+            changed += 1
+    return changed
+
+
 def company_shares(
     kind: np.ndarray, state: np.ndarray, company: np.ndarray, n_companies: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -209,6 +257,25 @@ def phase(s: CityState, spec: Spec) -> None:
     )
     mutiny, _, _ = company_shares(f.kind, f.state, f.company, n_c)
     _report_companies(s, mutiny, d.unit_threshold)
+    if spec.police.defects:
+        _police(s, spec, city * d.city_weight * news_reach(s, spec), at_dawn)
+
+
+def _police(s: CityState, spec: Spec, city_expected: float, at_dawn: bool) -> None:
+    """Police weigh leaving as soldiers weigh mutiny (the counterfactual of ``police.defects``)."""
+    f, d = s.forces, spec.defection
+    police = f.kind == POLICE
+    n = len(s.layout.stations)
+    heads = np.maximum(np.bincount(f.unit[police], minlength=n), 1)
+    turned = np.bincount(f.unit[police & (f.state == TURNED)], minlength=n) / heads
+    loyal = np.bincount(f.unit[police & (f.state == LOYAL)], minlength=n) / heads
+    left = police_decide(s.rng, f.kind, f.state, f.unit, f.hardship, f.risk, f.threshold,
+                         f.pressure, turned, loyal, s.legit_troops,
+                         (d.grievance_weight, d.risk_aversion, d.punish_k, d.unit_weight, d.alarm),
+                         city_expected, 1.0 if at_dawn else d.reconsider,
+                         float(s.standing))  # fmt: skip
+    if left:
+        s.report("police_defect", "city", left, "police")
 
 
 def _report_companies(s: CityState, company_share: np.ndarray, threshold: float) -> None:

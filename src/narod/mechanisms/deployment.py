@@ -41,7 +41,8 @@ def insurgent_sites(s: CityState) -> np.ndarray:
 
 
 def deploy(s: CityState, spec: Spec) -> None:
-    """Send the force of the current level to its posts (morning, or on escalation)."""
+    """Send the force of the current level to its posts (each morning, and when an input calls
+    troops out)."""
     if not s.standing or not spec.regime.enabled:
         return
     f, rng = s.forces, s.rng

@@ -4,8 +4,7 @@ Officers order fire where a crowd outnumbers the post ``order_ratio`` to one and
 been authorised. Each soldier answers with the same weighing as a mutiny, plus the pressure of
 the women in front of him: past his threshold he refuses (and wavers); otherwise he aims or fires
 in the air. Deaths follow from the aimed shots; they frighten the crowd and lay guilt on the unit
-that fired, which its men feel from the next morning, after a night of talk in the barracks (the
-the decision of a unit that had fired comes after a night of talk).
+that fired, which its men feel from the next morning, after a night of talk in the barracks.
 """
 
 from __future__ import annotations
@@ -17,9 +16,10 @@ from narod.mechanisms.casualties import hit_mutineers
 from narod.mechanisms.command import obeys
 from narod.mechanisms.defection import company_shares, punishment, soldier_net
 from narod.mechanisms.inputs import fire_authorised
+from narod.mechanisms.marching import women_in_front
 from narod.scenario.schema import Spec
 from narod.world.people import LOYAL, SOLDIER, WAVERING
-from narod.world.state import CROWD, P_KILL, P_WOUND, TROOPS, WOMEN, CityState
+from narod.world.state import CROWD, P_KILL, P_WOUND, TROOPS, CityState
 
 
 @njit(cache=True)
@@ -111,7 +111,7 @@ def phase(s: CityState, spec: Spec) -> None:
     if not ordered.any():
         return
     f, d, fr = s.forces, spec.defection, spec.firing
-    crowd, women = s.counts[:, CROWD], s.counts[:, WOMEN]
+    crowd, women = s.counts[:, CROWD], women_in_front(s.counts, spec.marching.women_front)
     n = s.n_sites
     _, loyal, _ = company_shares(f.kind, f.state, f.company, max(len(s.layout.company_unit), 1))
     aimed, in_air, refused = (np.zeros(n, np.int64) for _ in range(3))

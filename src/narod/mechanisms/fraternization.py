@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from narod.mechanisms.marching import women_in_front
 from narod.scenario.city_schema import Fraternization
 from narod.scenario.schema import Spec
-from narod.world.people import LOYAL, SOLDIER, WAVERING
-from narod.world.state import CROWD, KIN, WOMEN, CityState
+from narod.world.people import LOYAL, POLICE, SOLDIER, WAVERING
+from narod.world.state import CROWD, KIN, CityState
 
 
 def pressure_gain(
@@ -31,18 +32,22 @@ def pressure_gain(
     return rules.rate * contact * appeal * (crowd > 0)
 
 
+def approachable(kind: np.ndarray, spec: Spec) -> np.ndarray:
+    """Who the crowd can win over: soldiers, and police too where ``police.defects`` is set."""
+    return (kind == SOLDIER) | ((kind == POLICE) & spec.police.defects)
+
+
 def overnight(s: CityState, spec: Spec) -> None:
     """Officers regain part of their hold in the barracks at night."""
     if s.new_day:
-        s.forces.pressure[s.forces.kind == SOLDIER] *= spec.fraternization.overnight
+        s.forces.pressure[approachable(s.forces.kind, spec)] *= spec.fraternization.overnight
 
 
 def phase(s: CityState, spec: Spec) -> None:
     """Soldiers at posts feel the crowd around them."""
     f, c = s.forces, s.counts
-    soldier = (f.kind == SOLDIER) & ((f.state == LOYAL) | (f.state == WAVERING))
+    soldier = approachable(f.kind, spec) & ((f.state == LOYAL) | (f.state == WAVERING))
     soldier &= f.loc != f.home  # on the street at a post, where the crowd can reach them
-    gain = pressure_gain(
-        c[:, CROWD], c[:, WOMEN], c[:, KIN], s.force_at["soldiers"], spec.fraternization
-    )
+    women = women_in_front(c, spec.marching.women_front)
+    gain = pressure_gain(c[:, CROWD], women, c[:, KIN], s.force_at["soldiers"], spec.fraternization)
     f.pressure[soldier] += gain[f.loc[soldier]].astype(np.float32)

@@ -3,7 +3,8 @@
 An episode lists them in ``[inputs]`` (a walkout, a lockout, an order to fire, night arrests, a
 curfew, a communications cut, a call to demonstrate, troops called out, irregulars sent in),
 each at a day and hour of its calendar. Nothing in the model makes them happen; the rest of the
-days has to follow from the other mechanisms. Each type is carried out here, once.
+days has to follow from the other mechanisms. Most types are carried out here, once; the
+armed groups' inputs (irregulars, allegiance, reinforcements, operations) in their own modules.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def due(spec: Spec, kind: str, s: CityState) -> Iterator[tuple[str, object]]:
 
 
 def walkouts(s: CityState, spec: Spec) -> None:
-    """Workers of an industry in a district put down tools and go out (the women of 23 Feb)."""
+    """Workers of an industry in a district (its women, its men, or all) put down tools and go
+    out: a spark given by the record."""
     p = s.people
     for _, item in due(spec, "walkout", s):
         mills = np.flatnonzero(np.asarray(s.layout.factory_industry) == item.industry)
@@ -39,10 +41,14 @@ def walkouts(s: CityState, spec: Spec) -> None:
         )
         if item.who == "women":
             pool &= p.female
+        elif item.who == "men":
+            pool &= ~p.female
         chosen = s.rng.permutation(np.flatnonzero(pool))[: int(round(item.size * s.scale))]
         p.state[chosen] = STRIKING
         p.marching[chosen] = True
-        s.report("walkout", item.place, chosen.size, "workers")
+        who = {"women": "women ", "men": "men ", "all": ""}[item.who]
+        s.report("walkout", item.place, chosen.size, "workers",
+                 data={"who": who, "industry": item.industry})  # fmt: skip
 
 
 def demonstrations(s: CityState, spec: Spec) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from narod.mechanisms.marching import women_in_front
 from narod.scenario.city_schema import Legitimacy
 from narod.scenario.schema import Spec
-from narod.world.state import CROWD, OLD, P_KILL, P_WOUND, WOMEN, CityState
+from narod.world.state import CROWD, OLD, P_KILL, P_WOUND, CityState
 
 
 def violence_fall(
@@ -43,7 +44,8 @@ def phase(s: CityState, spec: Spec) -> None:
     """The casualties of this tick cost the authority legitimacy."""
     tally, c = s.tally, s.counts
     hurt = (tally[:, P_KILL] + tally[:, P_WOUND]).astype(float)
+    women = women_in_front(c, spec.marching.women_front)  # the front is where the blows fall
     fall = violence_fall(
-        hurt, c[:, CROWD] + hurt, c[:, WOMEN], c[:, OLD], float(s.n_civilians), spec.legitimacy
+        hurt, c[:, CROWD] + hurt, women, c[:, OLD], float(s.n_civilians), spec.legitimacy
     )
     s.legit_civil, s.legit_troops = update(s.legit_civil, s.legit_troops, fall, spec.legitimacy)

@@ -49,6 +49,7 @@ def step(
     rng,
     kind,
     female,
+    stays_home,
     old,
     kin,
     home,
@@ -119,6 +120,8 @@ def step(
                             crossed[here] += 1
                     else:
                         loc[i] = step_to
+        elif stays_home[i]:
+            pass
         elif join_now and s == STRIKING and marching[i]:
             state[i] = STREET
         elif join_now and s == HOME and (kind[i] == RESIDENT or kind[i] == STUDENT):
@@ -135,6 +138,18 @@ def step(
             c[ARMED] += armed[i]
             c[KIN] += kin[i]
             c[OLD] += old[i]
+
+
+def women_in_front(counts: np.ndarray, front: float) -> np.ndarray:
+    """Per site, the women among those the troops and riders meet, counted as if the whole
+    crowd stood in front: a woman is ``front`` times as likely as a man to stand in the front
+    ranks. At ``front = 1`` it is the crowd's own count of women.
+
+    The share in front is ``front w / (front w + c - w)`` for ``w`` women in a crowd of ``c``.
+    """
+    crowd, women = counts[:, CROWD].astype(np.float64), counts[:, WOMEN].astype(np.float64)
+    weighted = front * women + (crowd - women)
+    return np.divide(front * women * crowd, weighted, out=np.zeros(crowd.size), where=weighted > 0)
 
 
 def phase(s: CityState, spec: Spec) -> None:
@@ -155,6 +170,7 @@ def phase(s: CityState, spec: Spec) -> None:
         s.rng,
         p.kind,
         p.female,
+        p.stays_home,
         p.old,
         p.kin,
         p.home,

@@ -5,8 +5,8 @@ An episode's ``places.csv`` gives each objective its guard (persons) and its eff
 walk free), ``seat`` (the authority's seat: when it falls, the authority has surrendered) or
 ``wreck`` (a police station; wrecked when its police are gone and a crowd comes). A place an
 operation targets or defenders hold is an objective too.
-Mutineers march on the objectives still held; each falls on its own, when the mutineers and
-armed men at its site outnumber its guard.
+Mutineers march on the objectives still held; each falls on its own, when the mutineers,
+insurgents and armed men at its site outnumber its guard.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Police: a caste that is not won over. They block bridges, disperse, arrest and beat; when a
 crowd outnumbers them they break and flee, and an abandoned station is wrecked.
 
-Everything here is per site: the crowd and the police that stand at it this tick. A defection
-rate exists for the counterfactual and defaults to never.
+Everything here is per site: the crowd and the police that stand at it this tick. Police who
+may be won over (``police.defects``, a counterfactual) are weighed in
+:mod:`narod.mechanisms.defection`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 from narod.mechanisms.casualties import hit_police
 from narod.scenario.city_schema import Police
 from narod.scenario.schema import Spec
-from narod.world.people import LOYAL, POLICE, ROUTED, TURNED, force_counts
+from narod.world.people import LOYAL, POLICE, ROUTED, force_counts
 from narod.world.state import ARMED, CROWD, N_OUTCOMES, P_ARREST, P_WOUND, CityState
 
 
@@ -80,9 +81,6 @@ def _rout(s: CityState, swamped: np.ndarray, rules: Police) -> None:
         s.report("police_routed", int(site), s.counts[site, CROWD], "police", once=True)
     f.state[fled] = ROUTED
     f.loc[fled] = f.home[fled]
-    if rules.defection_rate > 0:
-        gone = cops[s.rng.random(cops.size) < rules.defection_rate]
-        f.state[gone] = TURNED
 
 
 def recovery(s: CityState, spec: Spec) -> None:

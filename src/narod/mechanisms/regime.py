@@ -2,8 +2,10 @@
 
 The plan (police, then riders, then troops) is followed when the street outgrows the force at
 the current level, not on a fixed day; the command reviews the day at the calendar's
-stand-down hour. The authority has fallen when its loyal armed force is below
-``collapse_share`` of what it started with; nothing else decides it.
+stand-down hour. The authority has melted away when its loyal armed force is below
+``collapse_share`` of what it started with; it also falls when its armed forces' command removes
+the ruler (:mod:`narod.mechanisms.command`) or its seat is taken
+(:mod:`narod.mechanisms.objectives`). No day or date decides it.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ class CityRecord:
     series: dict[str, np.ndarray]
     events: dict[str, list[int]]  # event (and event@place) -> every tick it was reported at
     collapse_tick: int | None
-    fell_how: str  # "melted_away" or "removed_by_command"
+    fell_how: str  # "melted_away", "removed_by_command" or "surrendered"
     calendar: Calendar
     folder: Path  # the episode's folder: its record, observables and milestones
     population: float  # residents (persons)
@@ -255,7 +255,7 @@ def build_state(spec: Spec, seed: int) -> CityState:
         irreversible=np.zeros(n_companies, np.bool_),
         companies_out=np.zeros(n_companies, np.bool_),
         units_out=np.zeros(n_units, np.bool_),
-        stances=np.zeros(max(len(spec.parties.parties), 1)),
+        stances=np.asarray([p.start for p in spec.parties.parties] or [0.0], np.float64),
         unit_neighbours=_unit_neighbours(city, layout.unit_site),
         grievance=np.zeros(people.state.size, np.float32),
         base_hardship=people.hardship.copy(),

@@ -3,8 +3,9 @@
 Each mechanism has an ``enabled`` switch and its own parameters, so a counterfactual is a few
 ``--set`` overrides or a named variant. Every key has a *scope*: behaviour keys are set only in
 the shared file ``narod/behaviour/street.toml``, episode keys only in an episode's
-``episode.toml`` (see :mod:`narod.scenario.episode`). No key has a default value: a value lives
-in exactly one file, where it carries its source or the word "assumption".
+``episode.toml`` (see :mod:`narod.scenario.episode`). A value lives in exactly one file, where
+it carries its source or the word "assumption"; the only defaults are an input's ``enabled``
+(true) and ``hour`` (midnight).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class WalkoutInput(Input):
     size: int = Field(ge=0, description="persons")
     place: str = Field(description="the district")
     industry: str
-    who: Literal["women", "all"]
+    who: Literal["women", "men", "all"]
 
 
 class LockoutInput(Input):
@@ -301,6 +302,13 @@ class Marching(Section):
     crowd_pull: float = pos("pull of the district's crowd share on non-strikers")
     student_bonus: float = pos()
     ice_rate: float = frac("chance per tick that a held crowd member crosses a frozen river")
+    women_front: float = pos(
+        "how much likelier a woman is than a man to stand in a crowd's front ranks, where troops, "
+        "riders and their fire meet it (1 = no likelier)"
+    )
+    women_turnout: float = frac(
+        "a woman's chance, relative to a man's, of going out when she would (1 = the same)"
+    )
 
 
 class Police(Section):
@@ -318,7 +326,9 @@ class Police(Section):
     kill_share: float = frac("share of police casualties who die")
     return_fire: float = pos("casualties per officer per tick among armed attackers")
     wreck_crowd: float = pos("crowd (persons) that wrecks an abandoned station")
-    defection_rate: float = frac("chance per tick an officer joins the crowd")
+    defects: bool = Field(
+        description="police weigh leaving the authority as soldiers weigh mutiny (true), or never"
+    )
     recover: float = frac("chance a routed officer is back on duty the next morning")
 
 
@@ -412,6 +422,7 @@ class Party(Section):
     influence: float = frac("share of workers who heed its calls")
     lag: int = Field(ge=0, description="days it waits before reading the mood")
     call_at: float = frac("stance at which it calls for a strike")
+    start: float = frac("its stance on day 1, before it reads any mood (0: it waits for the crowd)")
 
 
 class Curfew(Section):

@@ -22,7 +22,16 @@ from narod.scenario import city_schema as cs
 EPISODE_FILE = "episode.toml"
 BEHAVIOUR_FILE = "street.toml"
 VARIANT_WORDS = ("about", "changes_behaviour")  # what a variant says of itself
-NARRATION_FIELDS = ("n", "crowd", "wounded", "unit", "party", "place")  # a template's words
+NARRATION_FIELDS = (
+    "n",
+    "crowd",
+    "wounded",
+    "unit",
+    "party",
+    "place",
+    "who",
+    "industry",
+)  # a template's words
 
 
 def episodes_root() -> Path:

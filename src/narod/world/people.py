@@ -47,6 +47,7 @@ class Civilians:
     armed: np.ndarray
     struck: np.ndarray  # struck yesterday
     marching: np.ndarray  # goes out on the street today
+    stays_home: np.ndarray  # a woman who does not go out however she feels (marching.women_turnout)
 
 
 @dataclass
@@ -153,9 +154,13 @@ def build_people(
         party[heed] = p
         edge += spec_party.influence
     hardship = _clipped(rng, traits.hardship_mean, traits.hardship_sd, n_c)
+    female_a = np.concatenate(female)
+    stays_home = np.zeros(n_c, bool)
+    if spec.marching.women_turnout < 1.0:  # no draw at 1, so a fitted run keeps its stream
+        stays_home = female_a & (rng.random(n_c) >= spec.marching.women_turnout)
     civilians = Civilians(
         kind=kind_a,
-        female=np.concatenate(female),
+        female=female_a,
         old=(kind_a == RESIDENT) & (rng.random(n_c) < c.old_share),
         kin=rng.random(n_c) < c.kin_share,
         activist=activist,
@@ -171,6 +176,7 @@ def build_people(
         armed=(kind_a == VANGUARD) & spec.vanguard.armed,
         struck=np.zeros(n_c, bool),
         marching=kind_a == VANGUARD,
+        stays_home=stays_home,
     )
     is_worker = kind_a == WORKER
     civilians.threshold[:] = np.where(
