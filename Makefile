@@ -51,8 +51,8 @@ docs-check: $(VENV)/.installed-test
 # The docs' results pages, generated from real runs (about 100 minutes on 2 cores): each
 # episode's validation (20 seeds, 1:1; Cairo at 1:10), and the account's claims. The runs are kept in results-store/, so a killed
 # `make results` continues where it stopped.
-CLAIMS := --seeds 10 --sample 8 --sample-seeds 2 --sobol 16 --scale petrograd-1917=0.05 \
-	--scale cairo-2011=0.02 --scale petrograd-1917-10=0.25
+CLAIMS := --seeds 10 --sample 8 --sample-seeds 2 --sobol 32 --sobol-episode petrograd-1917 \
+	--scale petrograd-1917=0.05 --scale cairo-2011=0.02 --scale petrograd-1917-10=0.25
 results: $(VENV)/.installed
 	for e in petrograd-1917-02 petrograd-1917-10 petersburg-1825 dublin-1916 munich-1923; do \
 		$(BIN)/narod validate $$e --seeds 20 --out docs/results/$$e || exit 1; done

@@ -206,6 +206,8 @@ def test_the_command_line_refuses_bad_claims_options_with_one_line(capsys, tmp_p
     assert code == 2 and "no such claim" in err and "Traceback" not in err
     code, _, err = call_cli(["claims", "petrograd-1917", "--scale", "petrograd-1917=2"], capsys)
     assert code == 2 and "0 < SCALE <= 1" in err
+    code, _, err = call_cli(["claims", "petrograd-1917", "--sobol", "48"], capsys)
+    assert code == 2 and "power of 2" in err
     code, _, err = call_cli(["claims", "atlantis"], capsys)
     assert code == 2 and "atlantis" in err
     assert not any(tmp_path.iterdir())

@@ -314,7 +314,7 @@ def claims(
         int, typer.Option(min=1, max=1000, help="Paired seeds per sampled point.")
     ] = 2,
     sobol: Annotated[
-        int, typer.Option(min=0, max=100_000, help="Sobol' base sample size (0: none).")
+        int, typer.Option(min=0, max=100_000, help="Sobol' base sample, a power of 2 (0: none).")
     ] = 0,
     sobol_episode: Annotated[
         list[str] | None,

@@ -457,7 +457,8 @@ def sobol_table(p: Plan, store: str | Path, episode: str) -> list[dict[str, Any]
         "SELECT run, collapsed, collapse_day FROM runs WHERE experiment = ? ORDER BY run", [name]
     ).fetchall()
     collapsed = np.asarray([r[1] for r in runs], float)
-    day = np.asarray([spec.calendar.days + 1 if r[2] is None else r[2] for r in runs], float)
+    day = np.asarray([r[2] for r in runs], float)  # NaN (or NULL) where the authority stood
+    day[~np.isfinite(day)] = spec.calendar.days + 1
     rows = []
     for outcome, y in (("collapsed", collapsed), ("collapse_day", day)):
         if not np.all(np.isfinite(y)) or np.ptp(y) == 0:

@@ -50,6 +50,8 @@ def claims(
     out = Path(out)
     store = Path(store) if store is not None else out / "store"
     started = time.perf_counter()
+    if sobol & (sobol - 1):
+        raise NarodError(f"--sobol {sobol}: expected a power of 2 (Sobol' points balance then)")
     plan = cl.plan(episodes, only, overrides, scales, claims_file)
     on = [cl.canonical(e, "--sobol-episode", e) for e in sobol_episodes or plan.episodes[:1]]
     if stray := [e for e in on if e not in plan.episodes]:
@@ -152,6 +154,9 @@ def _share(r: dict[str, Any]) -> str:
     return f"{share:.0%} of {r['sample_points']}"
 
 
+FINDINGS = ("agrees", "disagrees", "not detected", "too few pairs")
+
+
 def summary(rows: list[dict[str, Any]]) -> str:
     """A claim's predictions, counted: borne out, contradicted, not detected."""
     told = Counter(r["agreement"] for r in rows if r["agreement"])
@@ -160,8 +165,9 @@ def summary(rows: list[dict[str, Any]]) -> str:
     parts = [f"{told['agrees']} of {sum(told.values())} predictions borne out"]
     if told["disagrees"]:
         parts.append(f"{told['disagrees']} contradicted")
-    if told["not detected"]:
-        parts.append(f"{told['not detected']} not detected")
+    for key in FINDINGS[2:]:
+        if told[key]:
+            parts.append(f"{told[key]} {key}")
     return ", ".join(parts)
 
 
@@ -181,13 +187,19 @@ def markdown(
         "the mean difference variant - baseline, with a 90 % bootstrap interval over the pairs.",
         "*Same sign in sample*: the share of a Latin-hypercube sample of the behavioural",
         "parameters (`[uncertainty]` in `narod/experiments/claims.toml`) where the effect has the",
-        "sign it has at the fitted behaviour. *Account*: what the account predicts of the variant;",
+        "sign it has at the fitted behaviour; a point where the effect is exactly zero counts",
+        "against (common for whole days with two seeds a point, and for P(collapse) where every",
+        "run falls either way). *Account*: what the account predicts of the variant;",
         "*finding*: whether the 90 % interval bears it out (a prediction of no change is borne out",
         "when the interval includes zero). P(collapse) effects are in percentage points, days in",
         "days, the dead and the crowd in persons. Every finding is about the model, whose",
         "behavioural numbers are assumptions fitted to one episode's record (`street.toml`).",
         "",
         *header(facts),
+        "| claim | predictions | borne out | contradicted | not detected | too few pairs |",
+        "|---|---|---|---|---|---|",
+        *[_count_row(c.id, [r for r in rows if r["claim"] == c.id]) for c in claims],
+        "",
     ]
     for claim in claims:
         mine = [r for r in rows if r["claim"] == claim.id]
@@ -233,6 +245,12 @@ def markdown(
             )
         lines += ["", *[f"![Sobol' indices]({p})" for p in plots], ""]
     return "\n".join(lines) + "\n"
+
+
+def _count_row(claim: str, rows: list[dict[str, Any]]) -> str:
+    told = Counter(r["agreement"] for r in rows if r["agreement"])
+    counts = [sum(told.values())] + [told[k] for k in FINDINGS]
+    return f"| [{claim}](#{claim}) | " + " | ".join(map(str, counts)) + " |"
 
 
 def _finite(x: float) -> float:
