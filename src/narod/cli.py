@@ -487,10 +487,12 @@ def _seeds_with_progress(spec, seeds, workers, scheduler, run_seeds):
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("out"),
 ) -> None:
-    """The main job: the first episode at one agent per person, against its record."""
+    """The main job: the demo episode at one agent per person, against its record."""
     import time
 
-    spec = _spec("petrograd-1917", None)
+    from narod.scenario.episode import demo_episode
+
+    spec = _spec(demo_episode(), None)
     out.print(f"[bold]{spec.scenario.description}[/bold]")
     start = time.perf_counter()
     err.print("building the city and compiling the kernels (compiled once, then cached) ...")

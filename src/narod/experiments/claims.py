@@ -31,7 +31,7 @@ from narod.experiments.paired import (
     same_sign_share,
 )
 from narod.experiments.runner import run_experiment
-from narod.scenario.episode import builtin_episodes, episodes_root, find_episode
+from narod.scenario.episode import VARIANT_WORDS, builtin_episodes, episodes_root, find_episode
 from narod.scenario.loading import load_scenario, to_toml
 from narod.scenario.schema import Spec
 
@@ -192,7 +192,7 @@ def changed_keys(spec: Spec, test: Test) -> set[str]:
     if test.variant is None:
         return set(test.set)
     overlay = spec.variants.get(test.variant, {})
-    return {k for k in overlay if k not in ("about", "changes_behaviour")}
+    return {k for k in overlay if k not in VARIANT_WORDS}
 
 
 def _held(p: Plan, episode: str, test: Test) -> frozenset[str]:
@@ -277,7 +277,7 @@ def _check_existing(
         and m.get("replicates") == replicates
         and m.get("master_seed") == master_seed
         and m.get("runs") == len(pts) * replicates
-        and _first_point(folder) in (None, pts[0])
+        and _first_point(folder, pts[0]) in (None, pts[0])
     )
     if not same:
         raise st.StoreError(
@@ -286,8 +286,8 @@ def _check_existing(
         )
 
 
-def _first_point(folder: Path) -> dict[str, float] | None:
-    """The parameters run 0 was given, as stored (None before it ran)."""
+def _first_point(folder: Path, like: dict[str, Any]) -> dict[str, Any] | None:
+    """The values of ``like``'s keys that run 0 was given, as stored (None before it ran)."""
     import pyarrow.compute as pc
 
     from narod.experiments.runner import column_name
@@ -297,16 +297,8 @@ def _first_point(folder: Path) -> dict[str, float] | None:
         table = read_parquet(path)
         row = table.filter(pc.equal(table["run"], 0)).to_pylist()
         if row:
-            return {k: row[0][column_name(k)] for k in _point_keys(row[0])}
+            return {k: row[0].get(column_name(k)) for k in like}
     return None
-
-
-def _point_keys(row: dict[str, Any]) -> list[str]:
-    """The sampled keys among a stored run's columns (``section_key`` back to ``section.key``)."""
-    sampled = {q.key for q in load_claims()[1]}
-    from narod.experiments.runner import column_name
-
-    return [k for k in sampled if column_name(k) in row]
 
 
 def _values(con, experiment: str, outcome: str) -> dict[int, float]:
@@ -436,7 +428,7 @@ def run_sobol(
     pts = points(p.sample, "sobol", base_samples, master_seed)
     _check_existing(root / name, spec, pts, 1, master_seed)
     report = (lambda done, _, total: progress(name, done, total)) if progress else None
-    return run_experiment(spec, points(p.sample, "sobol", base_samples, master_seed), root,
+    return run_experiment(spec, pts, root,
                           name=name, design="sobol", master_seed=master_seed, batch_size=4,
                           resume=(root / name / "manifest.json").exists(), keep_series=False,
                           progress=report, workers=workers, scheduler=scheduler)  # fmt: skip

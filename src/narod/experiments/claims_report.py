@@ -4,7 +4,7 @@ Sobol' indices (``sobol.csv`` and plots), each complete or absent.
 ``claims()`` is what ``narod claims`` calls::
 
     from narod.experiments.claims_report import claims
-    paths = claims(["petrograd-1917"], seeds=10, out="claims", sample_points=0,
+    paths = claims(None, seeds=10, out="claims", sample_points=0,
                    overrides={"city.scale": 0.05})
 """
 

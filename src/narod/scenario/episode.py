@@ -63,6 +63,15 @@ def builtin_episodes() -> dict[str, Path]:
     return {p.name: p for p in sorted(root.iterdir()) if (p / EPISODE_FILE).is_file()}
 
 
+def demo_episode() -> str:
+    """The shipped episode ``make demo`` runs: the one whose ``[episode]`` says ``demo = true``."""
+    chosen = [n for n, f in builtin_episodes().items() if episode_info(f).get("demo") is True]
+    if len(chosen) != 1:
+        found = ", ".join(chosen) or "none"
+        raise ScenarioError("episodes", "episode.demo", f"expected one demo episode ({found})")
+    return chosen[0]
+
+
 def aliases() -> dict[str, str]:
     """Other names users know an episode by (its ``aliases``) -> the episode's name."""
     out: dict[str, str] = {}
